@@ -1,0 +1,73 @@
+"""Time the bibliography stage on a 2,700-entry .bib with 20 cited keys.
+
+Run: ``PYTHONPATH=src python benchmarks/bib_bench.py``. The file is generated deterministically
+(same bytes every run) with the LaTeX the booklet uses, so the figure is comparable over time.
+The issue's target: under 0.3 s (bibtexparser's full LaTeX decoding of such a file takes ~5 s).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ENTRIES = 2700
+CITED = 20
+
+_SURNAMES = ("{\\L}ossowski", "\\v{C}ep\\.{e}nas", "Senn", "Ksi{\\k{a}}{\\.z}ek", "Wandycz",
+             "Snyder", "Z{\\'o}{\\l}kowski", "Budreckis", "Lopata", "Eidintas")
+_TITLES = ("Ksi{\\k{a}}{\\.z}ka o {USSR} i Litwie", "The Emergence of Modern Lithuania",
+           "Nauj{\\k{u}}j{\\k{u}} laik{\\k{u}} Lietuvos istorija",
+           "Polish--Lithuanian Relations, 1918---1920", "Reconstruction of Nations")
+
+
+def generate(n: int = ENTRIES) -> str:
+    """A deterministic .bib text with ``n`` entries, keys ``w0000`` ... (books and articles)."""
+    parts = ["@string{cup = {Cambridge University Press}}\n"]
+    for i in range(n):
+        author = f"{_SURNAMES[i % len(_SURNAMES)]}, Jan~{chr(65 + i % 26)}."
+        title = f"{_TITLES[i % len(_TITLES)]} {i}"
+        if i % 2:
+            parts.append(
+                f"@article{{w{i:04d},\n  author = {{{author}}},\n  title = {{{title}}},\n"
+                f"  journal = {{Journal of Baltic Studies}},\n  volume = {{{i % 40 + 1}}},\n"
+                f"  number = {{{i % 4 + 1}}},\n  pages = {{{i % 300 + 1}--{i % 300 + 20}}},\n"
+                f"  year = {{{1950 + i % 70}}},\n  doi = {{10.1080/0162977{i:04d}}},\n}}\n"
+            )
+        else:
+            parts.append(
+                f"@book{{w{i:04d},\n  author = {{{author}}},\n  title = {{{title}}},\n"
+                f"  publisher = cup,\n  address = {{Cambridge}},\n  year = {{{1950 + i % 70}}},\n"
+                f"  month = jun,\n  isbn = {{978-0-521-{i:05d}-0}},\n}}\n"
+            )
+    return "\n".join(parts)
+
+
+def main() -> int:
+    from treatypress.bibliography import PlacedCitation, format_citations, load_bibliography, load_style
+    from treatypress.bibliography.types import Citation, CiteItem
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bib_path = Path(tmp) / "references.bib"
+        bib_path.write_text(generate(), encoding="utf-8")
+        keys = [f"w{i:04d}" for i in range(0, ENTRIES, ENTRIES // CITED)][:CITED]
+        style, _ = load_style("chicago-notes-bibliography", Path(tmp), "en-US")
+        assert style is not None
+        cites = [
+            PlacedCitation(Citation((CiteItem(k, locator=str(n + 1)),), False), "bench.md", n + 1, False)
+            for n, k in enumerate(keys)
+        ]
+        start = time.perf_counter()
+        bib, _ = load_bibliography(bib_path, "references.bib", keys)
+        loaded = time.perf_counter()
+        result, _ = format_citations(bib, style, cites, expand_ibid=False, link=True)
+        done = time.perf_counter()
+    print(f"{ENTRIES} entries, {CITED} cited: load+decode {loaded - start:.3f} s, "
+          f"format {done - loaded:.3f} s, bibliography stage {done - start:.3f} s "
+          f"({len(result.notes)} notes, {len(result.bibliography)} bibliography entries)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
