@@ -21,6 +21,22 @@ def apply() -> None:
         return
     _applied = True
     _patch_initialize_false()
+    _patch_xpath_cache()
+
+
+def _patch_xpath_cache() -> None:
+    """Speed, not output: citeproc-py 0.11.1 re-runs the same XPath queries on the (immutable)
+    style tree thousands of times per note; memoising them makes Chicago 18th ~2x faster."""
+    original = citeproc.model.CitationStylesElement.xpath_search
+    cache: dict[tuple[Any, str], Any] = {}
+
+    def xpath_search(self: Any, expression: str) -> Any:
+        key = (self, expression)  # lxml proxies hash by identity and stay alive in the tree
+        if key not in cache:
+            cache[key] = original(self, expression)
+        return cache[key]
+
+    citeproc.model.CitationStylesElement.xpath_search = xpath_search
 
 
 def _patch_initialize_false() -> None:

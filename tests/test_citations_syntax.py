@@ -1,0 +1,81 @@
+"""Pandoc citation syntax: one fixture per form, with footnotes, spans and front matter on."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from treatypress.bibliography.types import Citation
+from treatypress.markdown.citations import citations_plugin
+
+
+def parser() -> MarkdownIt:
+    return (MarkdownIt("commonmark").use(front_matter_plugin).use(footnote_plugin, inline=True)
+            .use(attrs_plugin, spans=True).use(citations_plugin))
+
+
+def cites(src: str) -> list[tuple[str, Citation]]:
+    env: dict = {}
+    found: list[tuple[str, Citation]] = []
+
+    def walk(tokens: list[Token]) -> None:
+        for t in tokens:
+            if t.type == "citation":
+                found.append((t.content, t.meta["citation"]))
+            walk(t.children or [])
+
+    walk(parser().parse(src, env))
+    for note in env.get("footnotes", {}).get("list", {}).values():
+        walk(note.get("tokens") or [])
+    return found
+
+
+def one(src: str) -> Citation:
+    (content, citation), = cites(src)
+    return citation
+
+
+def test_simple() -> None:
+    c = one("Text [@senn1966].")
+    assert not c.author_in_text and [i.key for i in c.items] == ["senn1966"]
+
+
+def test_page_locator_forms() -> None:
+    assert one("[@a, p. 12]").items[0].locator == "12"
+    item = one("[@a, 67–70]").items[0]
+    assert (item.locator, item.label) == ("67–70", "page")
+    item = one("[@a, chap. 3]").items[0]
+    assert (item.locator, item.label) == ("3", "chapter")
+    item = one("[@a, sec. 2, emphasis mine]").items[0]
+    assert (item.locator, item.label, item.suffix) == ("2", "section", ", emphasis mine")
+
+
+def test_prefixes_and_several_works() -> None:
+    c = one("[see @a, 3; also @b, 5–6]")
+    assert [(i.prefix, i.key, i.locator) for i in c.items] == [("see", "a", "3"), ("also", "b", "5–6")]
+
+
+def test_author_in_text_and_suppress() -> None:
+    c = one("As @senn1966 [p. 12] says.")
+    assert c.author_in_text and c.items[0].locator == "12"
+    assert one("[-@senn1966]").items[0].suppress_author
+    assert one("@{weird key} wrote").items[0].key == "weird key"
+
+
+def test_not_citations() -> None:
+    assert cites("Mail a@b.com [citation needed] [span]{.sc} [link](http://x) foot[^1]\n\n[^1]: x") == []
+
+
+def test_inside_footnotes() -> None:
+    found = cites("Text.^[See @a, 5.] More.[^n]\n\n[^n]: Also [@b].\n")
+    assert {c.items[0].key for _, c in found} == {"a", "b"}
+
+
+def test_file_positions_count_front_matter() -> None:
+    src = "---\ntitle: x\n---\n\nText [see @senn1966, 67–70].\n\n> quoted [@b]\n"
+    (_, c1), (_, c2) = cites(src)
+    assert (c1.items[0].line, c1.items[0].col) == (5, 11)
+    assert (c2.items[0].line, c2.items[0].col) == (7, 11)
