@@ -6,9 +6,7 @@ All problems come back as diagnostics (nothing raises): unknown index, spelling 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from treatypress.diagnostics import Diagnostic, Location, error, warning
 from treatypress.index.collate import Collation, collation, identity_key
@@ -28,21 +26,25 @@ from treatypress.index.model import (
 SYMBOLS_LABEL = "Symbols and Numbers"  # Chicago files these first, under such a heading
 
 
-@dataclass
 class _Node:
     """An entry while it is being gathered (mutable; frozen into IndexEntry at the end)."""
 
-    spellings: Counter[str] = field(default_factory=Counter)
-    first_seen: dict[str, Location] = field(default_factory=dict)  # insertion = first use
-    sort: str | None = None
-    locators: list[Locator] = field(default_factory=list)
-    see: list[tuple[Heading, Location]] = field(default_factory=list)
-    see_also: list[tuple[Heading, Location]] = field(default_factory=list)
-    children: dict[bytes, _Node] = field(default_factory=dict)
+    __slots__ = ("spellings", "first_seen", "sort", "locators", "see", "see_also", "children")
+
+    def __init__(self) -> None:
+        self.spellings: dict[str, int] = {}  # spelling -> uses, in first-use order
+        self.first_seen: dict[str, Location] = {}
+        self.sort: str | None = None
+        self.locators: list[Locator] = []
+        self.see: list[tuple[Heading, Location]] = []
+        self.see_also: list[tuple[Heading, Location]] = []
+        self.children: dict[bytes, _Node] = {}
 
     def heading(self) -> str:
-        # Most frequent spelling; Counter.most_common keeps first-seen order on ties.
-        return self.spellings.most_common(1)[0][0]
+        """The most frequent spelling; the first one used on a tie (max keeps the first)."""
+        if len(self.spellings) == 1:  # the usual case, and the hot path
+            return next(iter(self.spellings))
+        return max(self.spellings, key=self.spellings.__getitem__)
 
 
 def build_indexes(
@@ -91,8 +93,11 @@ def _add(root: _Node, mark: IndexMark) -> None:
     node = root
     for level, (text, sort) in enumerate(zip(mark.heading, mark.sort, strict=True)):
         node = node.children.setdefault(identity_key(text), _Node())
-        node.spellings[text] += 1
-        node.first_seen.setdefault(text, mark.location)
+        if text in node.spellings:
+            node.spellings[text] += 1
+        else:
+            node.spellings[text] = 1
+            node.first_seen[text] = mark.location
         if node.sort is None and sort is not None:
             node.sort = sort
         if level == len(mark.heading) - 1:

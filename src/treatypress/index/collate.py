@@ -36,6 +36,7 @@ def _identity_collator() -> icu.Collator:
     return collator
 
 
+@functools.lru_cache(maxsize=65536)
 def identity_key(text: str) -> bytes:
     """Equal for spellings that differ only by case or diacritics."""
     return bytes(_identity_collator().getSortKey(text))
