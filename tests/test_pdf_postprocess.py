@@ -93,10 +93,10 @@ def test_labels_keep_everything_else(book_pdf: bytes) -> None:
         # The whole object graph, from the trailer down (catalog, outline, links,
         # structure tree, parent tree, metadata stream, fonts, content streams), is
         # the same apart from the new /PageLabels entry.
-        # pypdf writes a classic xref table where WeasyPrint wrote an xref stream, so
-        # the trailers differ in their xref keys; compare what they point to.
+        # The trailers differ in their xref-stream keys and the second /ID string;
+        # compare what they point to.
         seen: dict[tuple[int, int], tuple[int, int]] = {}
-        for key in ("/Root", "/Info", "/ID"):
+        for key in ("/Root", "/Info"):
             assert (key in before.trailer) == (key in after.trailer), key
             if key in before.trailer:
                 _assert_same_graph(before.trailer[key], after.trailer[key], seen, key)
@@ -130,11 +130,14 @@ def test_labels_keep_outline_and_links(book_pdf: bytes) -> None:
     assert link_pages == [1, 2]
 
 
-def test_labels_are_deterministic_and_keep_the_id(book_pdf: bytes) -> None:
+def test_labels_are_deterministic_and_keep_the_permanent_id(book_pdf: bytes) -> None:
     first = add_page_labels(book_pdf, BOOK_LABELS)
     assert first == add_page_labels(book_pdf, BOOK_LABELS)
     before, after = PdfReader(io.BytesIO(book_pdf)), PdfReader(io.BytesIO(first))
-    assert after.trailer.get("/ID") == before.trailer.get("/ID")
+    if "/ID" in before.trailer:  # WeasyPrint writes none for pdf/ua-1
+        # qpdf keeps the first (permanent) identifier and derives the second from the
+        # content, so it is stable across runs (checked by the equality above).
+        assert after.trailer["/ID"][0] == before.trailer["/ID"][0]
     assert after.metadata == before.metadata
 
 
@@ -144,6 +147,8 @@ def test_labels_refuse_bad_ranges() -> None:
         add_page_labels(pdf, [LabelRange(3, "D")])
     with pytest.raises(ValueError, match="same page"):
         add_page_labels(pdf, [LabelRange(0, "D"), LabelRange(0, "r")])
+    with pytest.raises(ValueError, match="index 0"):
+        add_page_labels(pdf, [LabelRange(1, "D")])
     with pytest.raises(ValueError, match="first_number"):
         add_page_labels(pdf, [LabelRange(0, "D", first_number=0)])
 
@@ -274,8 +279,14 @@ def _assert_same_graph(a: object, b: object, seen: dict[tuple[int, int], tuple[i
             seen[key] = b.objgen
         if isinstance(a, pikepdf.Stream):
             assert isinstance(b, pikepdf.Stream), path
-            assert a.read_raw_bytes() == b.read_raw_bytes(), path
-            _assert_same_dict(a.stream_dict, b.stream_dict, seen, path, ignore={"/Length"})
+            if path == "/Root/Metadata":
+                # qpdf writes the XMP packet unfiltered; the packet itself is unchanged.
+                assert a.read_bytes() == b.read_bytes(), path
+                ignore = {"/Length", "/Filter", "/DecodeParms"}
+            else:
+                assert a.read_raw_bytes() == b.read_raw_bytes(), path
+                ignore = {"/Length"}
+            _assert_same_dict(a.stream_dict, b.stream_dict, seen, path, ignore=ignore)
             return
         if isinstance(a, pikepdf.Dictionary):
             assert isinstance(b, pikepdf.Dictionary), path
