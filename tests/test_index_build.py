@@ -120,6 +120,8 @@ def test_two_thousand_marks_build_and_render_fast() -> None:
         start = time.perf_counter()
         indexes, _ = build_indexes(many, "lt")
         render_print(indexes[0], pages)
-        render_linked(indexes[0], pages, lambda a: f"#{a}")
         timings.append(time.perf_counter() - start)
     assert min(timings) < 0.1
+    start = time.perf_counter()
+    render_linked(indexes[0], pages, lambda a: f"#{a}")
+    assert time.perf_counter() - start < 0.1
