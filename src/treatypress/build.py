@@ -1,0 +1,137 @@
+"""The front door: ``build()`` reads like the table of contents of a build (MkDocs' habit).
+
+Gather everything, resolve everything, and only then write: nothing reaches the output folder
+unless every stage before it succeeded, and each artifact is moved into place whole.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .config import BookConfig, load_config
+from .diagnostics import BuildFailed, Diagnostic, has_errors
+from .manuscript import load_manuscript
+from .markdown import parse_chapter
+from .output import write_artifacts
+from .resolve import resolve
+from .targets import Artifact
+
+FORMATS = ("pdf", "epub", "html", "handouts")
+DEFAULT_FORMATS = ("pdf", "epub", "html", "handouts")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    out_dir: Path | None = None  # default: <book>/dist
+    variant: str | None = None  # overrides [pdf] variant
+    impose: str | None = None  # overrides [pdf] impose
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    written: tuple[Path, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    timings: dict[str, float] = field(hash=False)  # stage name -> seconds
+    pages: int  # pages of the PDF, 0 when none was built
+
+
+class Stages:
+    """Times each named stage and tells the progress display (WeasyPrint's "Step N" habit)."""
+
+    def __init__(self, progress: Callable[[str], None]) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self.progress(name)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def build(root: Path, options: BuildOptions = BuildOptions(),
+          progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+    stages = Stages(progress)
+    problems: list[Diagnostic] = []
+
+    def check(found: tuple[Diagnostic, ...]) -> None:
+        problems.extend(found)
+        if has_errors(found):
+            raise BuildFailed(tuple(problems))
+
+    with stages.stage("config"):
+        config, found = load_config(root)
+        check(found)
+        assert config is not None
+        config = _override(config, options)
+    with stages.stage("manuscript"):
+        manuscript, found = load_manuscript(config)
+    with stages.stage("markdown"):
+        parsed = [parse_chapter(chapter, config.book.language) for chapter in manuscript.chapters]
+    check(found)
+    with stages.stage("resolve"):
+        book, found = resolve(config, parsed)
+        check(found)
+        assert book is not None
+
+    artifacts: list[Artifact] = []
+    pages = 0
+    layout = None
+    if "pdf" in options.formats or "epub" in options.formats:
+        from weasyprint.text.fonts import FontConfiguration
+
+        from .targets import pdf
+
+        fonts = FontConfiguration()
+        with stages.stage("layout"):
+            layout = pdf.lay_out(book, config.pdf.variant, fonts)
+        if "pdf" in options.formats:
+            with stages.stage("pdf"):
+                artifact, found = pdf.build_pdf(book, layout, config.pdf.variant, fonts)
+                check(found)
+                assert artifact is not None
+                artifacts.append(artifact)
+                pages = len(layout.document.pages)
+            if config.pdf.impose != "none":
+                from .pdf.impose import impose
+
+                with stages.stage("impose"):
+                    artifacts.append(Artifact(f"{config.slug}-imposed.pdf",
+                                              impose(artifact.data, config.pdf.impose, config.pdf.sheet)))
+    if "epub" in options.formats:
+        from .targets import epub
+
+        with stages.stage("epub"):
+            artifacts.append(epub.build_epub(book, layout))
+    if "html" in options.formats:
+        from .targets import web
+
+        with stages.stage("html"):
+            artifacts.extend(web.build_web(book))
+    if "handouts" in options.formats and manuscript.handouts:
+        from .targets import handouts
+
+        with stages.stage("handouts"):
+            made, found = handouts.build_handouts(config, manuscript.handouts)
+            check(found)
+            artifacts.extend(made)
+    with stages.stage("write"):
+        written = write_artifacts(options.out_dir or root / "dist", artifacts)
+    return BuildResult(tuple(written), tuple(problems), stages.timings, pages)
+
+
+def _override(config: BookConfig, options: BuildOptions) -> BookConfig:
+    pdf = config.pdf
+    if options.variant:
+        pdf = replace(pdf, variant=options.variant)
+    if options.impose:
+        pdf = replace(pdf, impose=options.impose)
+    return replace(config, pdf=pdf)

@@ -1,0 +1,86 @@
+"""The command line: ``treatypress build [BOOK_DIR] [--format ...] [--out DIR]`` and friends.
+
+Errors are mapped to exit codes here and nowhere else: 0 built, 1 the book has errors,
+2 the command line is wrong. Tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .build import FORMATS, BuildOptions, build
+from .diagnostics import BuildFailed, Diagnostic, Severity
+
+VARIANTS = ("accessible", "plain", "press")
+IMPOSITIONS = ("none", "saddle-stitch", "2-up")
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in FORMATS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or value!r}; "
+                                         f"choose from {', '.join(FORMATS)}")
+    return chosen
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="treatypress", description="Build print-ready books from Markdown "
+                                   "chapters and a BibTeX file: a PDF booklet, an EPUB and a web edition.")
+    main.add_argument("--version", action="version", version=f"treatypress {__version__}")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    build_cmd = commands.add_parser("build", help="build the book into dist/",
+                                    description="Build a book folder (manuscript/, references.bib, styles/).")
+    build_cmd.add_argument("book", nargs="?", default=".", type=Path, metavar="BOOK_DIR",
+                           help="the book folder (default: the current folder)")
+    build_cmd.add_argument("--format", dest="formats", type=_formats, default=FORMATS, metavar="LIST",
+                           help=f"comma-separated outputs: {','.join(FORMATS)} (default: all)")
+    build_cmd.add_argument("--out", type=Path, default=None, metavar="DIR",
+                           help="output folder (default: BOOK_DIR/dist)")
+    build_cmd.add_argument("--variant", choices=VARIANTS, default=None,
+                           help="PDF variant (default: [pdf] variant, accessible)")
+    build_cmd.add_argument("--impose", choices=IMPOSITIONS, default=None,
+                           help="also write an imposed PDF for printing (default: [pdf] impose)")
+    build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    check_cmd = commands.add_parser("check", help="check the book without writing anything",
+                                    description="Read and resolve the whole book; report every problem.")
+    check_cmd.add_argument("book", nargs="?", default=".", type=Path, metavar="BOOK_DIR")
+    check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    root: Path = args.book
+    quiet = getattr(args, "quiet", False) or args.command == "check"
+    progress = (lambda _: None) if quiet else (lambda name: print(f"  {name}", file=sys.stderr))
+    formats: tuple[str, ...] = args.formats if args.command == "build" else ()
+    options = BuildOptions(formats=formats, out_dir=getattr(args, "out", None),
+                           variant=getattr(args, "variant", None), impose=getattr(args, "impose", None))
+    try:
+        result = build(root, options, progress)
+    except BuildFailed as failed:
+        _report(failed.diagnostics)
+        return 1
+    _report(result.diagnostics)
+    warnings = sum(d.severity is Severity.WARNING for d in result.diagnostics)
+    if args.strict and warnings:
+        print(f"treatypress: {warnings} warning(s) and --strict", file=sys.stderr)
+        return 1
+    if not quiet:
+        for path in result.written:
+            print(path)
+    return 0
+
+
+def _report(diagnostics: Sequence[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=sys.stderr)
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    if errors:
+        print(f"treatypress: {errors} error(s); nothing was written", file=sys.stderr)

@@ -1,0 +1,185 @@
+"""Tokens to HTML for one target, using the resolve stage's decisions.
+
+The three targets differ only in a few places, all here: how a note is written (a float in
+print, a noteref and an ``aside`` on screens), which attributes an element may carry (EPUB is
+XHTML and checked by EPUBCheck), and where images live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+
+from .markdown.divs import DIV_CLOSE, DIV_OPEN, div_attrs
+from .resolve import Note, ResolvedBook, ResolvedChapter
+from .resolve.walk import footnote_bodies, main_tokens
+
+TARGETS = ("print", "epub", "web")
+# Attributes that mean something in HTML; index and other tool attributes are not written.
+_KEPT = ("id", "class", "lang", "dir", "title")
+
+
+@dataclass(frozen=True)
+class WriterContext:
+    book: ResolvedBook
+    target: str  # "print", "epub" or "web"
+    asset_url: Callable[[Path], str]  # a file in the book folder -> its URL in this target
+    href: Callable[[str], str]  # an element id -> a link to it in this target
+
+
+class _Renderer(RendererHTML):
+    def __init__(self, context: WriterContext, chapter: ResolvedChapter) -> None:
+        super().__init__()
+        self.ctx = context
+        self.chapter = chapter
+        self.bodies = footnote_bodies(chapter.parsed.tokens)
+        for name in ("heading_open", "footnote_ref", "citation", "span_open", "span_close", "image",
+                     "paragraph_open", "paragraph_close", "table_open", DIV_OPEN, DIV_CLOSE):
+            self.rules[name] = getattr(self, "_" + name.replace("container_", ""))
+
+    # --- headings, spans, divs -------------------------------------------------------------
+    def _heading_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        element_id = self.ctx.book.heading_ids.get(id(token), "")
+        return f'<{token.tag}{self._attrs(token.attrs, element_id)}>'
+
+    def _span_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        anchor = self.ctx.book.mark_anchors.get(id(token))
+        attrs = dict(token.attrs)
+        if anchor and "id" in attrs:  # the span keeps its own id; the mark gets an empty anchor
+            return f'<span id="{anchor}"></span><span{self._attrs(attrs)}>'
+        return f"<span{self._attrs(attrs, anchor or '')}>"
+
+    def _span_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return "</span>"
+
+    def _div_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        return f"<div{self._attrs(div_attrs(token), self.ctx.book.mark_anchors.get(id(token), ''))}>\n"
+
+    def _div_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        end = self.ctx.book.mark_anchors.get(id(tokens[idx]))
+        return (f'<span class="range-end" id="{end}"></span>' if end else "") + "</div>\n"
+
+    def _attrs(self, attrs: dict[str, Any], element_id: str = "") -> str:
+        out: dict[str, str] = {}
+        if element_id:
+            out["id"] = element_id
+        for key in _KEPT:
+            if key in attrs and key not in out:
+                value = str(attrs[key])
+                if key == "class":
+                    value = " ".join(c for c in value.split() if c != "idx")
+                if value:
+                    out[key] = value
+        if self.ctx.target == "epub" and "lang" in out:
+            out["xml:lang"] = out["lang"]
+        return "".join(f' {k}="{escape(v)}"' for k, v in out.items())
+
+    # --- notes and citations ---------------------------------------------------------------
+    def _footnote_ref(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        note = self.ctx.book.note_calls.get(id(tokens[idx]))
+        return self._call(note, options, env) if note else ""
+
+    def _citation(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        note = self.ctx.book.note_calls.get(id(token))
+        if note:
+            return self._call(note, options, env)
+        return self.ctx.book.citation_html[_style_target(self.ctx.target)].get(id(token), "")
+
+    def _call(self, note: Note, options: Any, env: Any) -> str:
+        if self.ctx.target == "print":
+            body = self.note_body(note, options, env, inline=True)
+            return f'<a class="fn-call" id="{note.ref_id}"></a><span class="footnote" id="{note.id}">{body}</span>'
+        epub = ' epub:type="noteref"' if self.ctx.target == "epub" else ""
+        return (f'<a class="noteref" id="{note.ref_id}" href="{self.ctx.href(note.id)}"{epub} '
+                f'role="doc-noteref">{note.number}</a>')
+
+    def note_body(self, note: Note, options: Any, env: Any, *, inline: bool) -> str:
+        """A note's text: paragraphs as ``<br>``-joined runs in print (a float cannot hold blocks,
+        WeasyPrint#1833), as ``<p>`` on screens."""
+        if note.citation is not None:
+            html = self.ctx.book.note_citation_html[_style_target(self.ctx.target)][note.citation]
+            return html if inline else f"<p>{html}</p>"
+        blocks = self.bodies.get(note.footnote or 0, [])
+        if not inline:
+            return self.render(blocks, options, env)
+        runs = [self.renderInline(b.children or [], options, env) for b in blocks if b.type == "inline"]
+        return "<br/>".join(runs)
+
+    # --- figures, images, tables -----------------------------------------------------------
+    def _figure_image(self, tokens: Sequence[Token], idx: int) -> Token | None:
+        inline = tokens[idx + 1] if idx + 1 < len(tokens) else None
+        children = inline.children if inline is not None and inline.type == "inline" else None
+        if children and len(children) == 1 and children[0].type == "image" and children[0].children:
+            return children[0]
+        return None
+
+    def _paragraph_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        image = self._figure_image(tokens, idx)
+        if image is None:
+            return self.renderToken(tokens, idx, options, env)
+        figure_id = image.attrGet("id")
+        attr = f' id="{escape(str(figure_id))}"' if figure_id else ""
+        env["figure"] = True
+        return f"<figure{attr}>"
+
+    def _paragraph_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        if env.pop("figure", False):
+            return "</figure>\n"
+        return self.renderToken(tokens, idx, options, env)
+
+    def _image(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        src = str(token.attrGet("src") or "")
+        path = (self.ctx.book.config.root / self.chapter.parsed.source.rel).parent / src
+        caption = self.renderInline(token.children or [], options, env)
+        alt = str(token.attrGet("alt") or self.renderInlineAsText(token.children or [], options, env))
+        img = f'<img src="{escape(self.ctx.asset_url(path.resolve()))}" alt="{escape(alt)}"/>'
+        if env.get("figure"):
+            return f"{img}<figcaption>{caption}</figcaption>"
+        return img
+
+    def _table_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        caption = tokens[idx].meta.get("caption")
+        if caption is None:
+            return "<table>\n"
+        return f"<table>\n<caption>{self.renderInline(caption.children or [], options, env)}</caption>\n"
+
+
+def _style_target(target: str) -> str:
+    """Print keeps ibid.; a screen note pops up alone, so ibid. is spelled out there."""
+    return "print" if target == "print" else "screen"
+
+
+@dataclass(frozen=True)
+class ChapterHTML:
+    body: str  # the chapter's content
+    notes: tuple[tuple[Note, str], ...]  # (note, body html) for screens; empty in print
+
+
+def write_chapter(context: WriterContext, chapter: ResolvedChapter) -> ChapterHTML:
+    renderer = _Renderer(context, chapter)
+    options = _options()
+    env: dict[str, Any] = {}
+    body = renderer.render(main_tokens(chapter.parsed.tokens), options, env)
+    if context.target == "print":
+        return ChapterHTML(body, ())
+    notes = tuple((note, renderer.note_body(note, options, env, inline=False)) for note in chapter.notes)
+    return ChapterHTML(body, notes)
+
+
+def _options() -> Any:
+    from markdown_it.utils import OptionsDict
+
+    return OptionsDict({"xhtmlOut": True, "breaks": False, "langPrefix": "language-", "html": False,
+                        "typographer": True, "linkify": False, "quotes": "“”‘’", "highlight": None,
+                        "maxNesting": 100})

@@ -1,0 +1,147 @@
+"""Stage 2: find the chapters in reading order, read them as UTF-8, split off YAML front matter."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from .config import SETTINGS_FILE, BookConfig
+from .diagnostics import Diagnostic, Location, error, warning
+
+# Front-matter keys a chapter may carry; anything else is probably a typo.
+CHAPTER_KEYS = frozenset({"title", "short_title", "subtitle", "lang", "id", "class", "pages", "paper"})
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
+
+
+@dataclass(frozen=True)
+class ChapterSource:
+    """One Markdown file, read and checked, not yet parsed."""
+
+    rel: str  # path relative to the book folder, as messages show it
+    kind: str  # "front", "body", "back" or "handout"
+    text: str  # the whole file, front matter included, so token line numbers are file lines
+    meta: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Manuscript:
+    chapters: tuple[ChapterSource, ...]
+    handouts: tuple[ChapterSource, ...]
+
+
+def read_source(path: Path, rel: str) -> tuple[str | None, tuple[Diagnostic, ...]]:
+    """Read a text file as UTF-8; a bad byte is reported at its line and column."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n"), ()
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, (error("not-utf8", f"the file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+                            Location(rel, line, col), "re-save the file with UTF-8 encoding"),)
+
+
+def read_front_matter(text: str, rel: str, allowed: frozenset[str] = CHAPTER_KEYS
+                      ) -> tuple[Mapping[str, Any], tuple[Diagnostic, ...]]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return MappingProxyType({}), ()
+    try:
+        data = yaml.safe_load(match[1]) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 2, mark.column + 1) if mark else (2, 0)  # +2: the opening --- line
+        problem = getattr(exc, "problem", None) or str(exc)
+        return MappingProxyType({}), (error("frontmatter-yaml", f"broken YAML front matter: {problem}",
+                                            Location(rel, line, col),
+                                            "front matter is YAML between two '---' lines; quote values "
+                                            "that contain ': '"),)
+    if not isinstance(data, dict):
+        return MappingProxyType({}), (error("frontmatter-yaml", "front matter must be a YAML mapping (key: value)",
+                                            Location(rel, 2, 1)),)
+    problems = tuple(warning("frontmatter-unknown", f"unknown front-matter key '{key}'",
+                             Location(rel, _key_line(match[1], str(key)), 1),
+                             f"known keys: {', '.join(sorted(allowed))}")
+                     for key in data if key not in allowed)
+    return MappingProxyType(data), problems
+
+
+def _key_line(yaml_text: str, key: str) -> int:
+    for number, line in enumerate(yaml_text.splitlines(), 2):
+        if line.startswith(f"{key}:"):
+            return number
+    return 2
+
+
+def load_manuscript(config: BookConfig) -> tuple[Manuscript, tuple[Diagnostic, ...]]:
+    folder = config.root / "manuscript"
+    problems: list[Diagnostic] = []
+    present = sorted(p.name for p in folder.glob("*.md"))
+    contents = config.contents
+    listed = [*contents.front, *contents.chapters, *contents.back]
+    if listed:
+        order = ([(n, "front") for n in contents.front] + [(n, "body") for n in contents.chapters]
+                 + [(n, "back") for n in contents.back])
+        for name in present:
+            if name not in listed:
+                problems.append(warning("chapter-unlisted", f"manuscript/{name} is not in the contents of book.toml",
+                                        Location(f"manuscript/{name}"),
+                                        "add it to [contents] front, chapters or back, or move it out of manuscript/"))
+    else:
+        order = [(n, "body") for n in present]
+    book_toml = (folder / "book.toml").read_text(encoding="utf-8", errors="replace")
+    chapters: list[ChapterSource] = []
+    for name, kind in order:
+        path = folder / name
+        rel = f"manuscript/{name}"
+        if not _inside(path, config.root) or not path.is_file():
+            problems.append(error("chapter-missing", f"chapter '{name}' is listed but {rel} does not exist",
+                                  _entry_location(book_toml, name), _suggest(name, present)))
+            continue
+        chapter, found = _read_chapter(path, rel, kind)
+        problems.extend(found)
+        if chapter:
+            chapters.append(chapter)
+    if not chapters and not problems:
+        problems.append(error("no-chapters", "manuscript/ holds no Markdown chapters", Location("manuscript"),
+                              "add chapters as manuscript/01-name.md"))
+    handouts: list[ChapterSource] = []
+    for path in sorted((folder / "handouts").glob("*.md")):
+        handout, found = _read_chapter(path, f"manuscript/handouts/{path.name}", "handout")
+        problems.extend(found)
+        if handout:
+            handouts.append(handout)
+    return Manuscript(tuple(chapters), tuple(handouts)), tuple(problems)
+
+
+def _read_chapter(path: Path, rel: str, kind: str) -> tuple[ChapterSource | None, tuple[Diagnostic, ...]]:
+    text, problems = read_source(path, rel)
+    if text is None:
+        return None, problems
+    meta, found = read_front_matter(text, rel)
+    return ChapterSource(rel, kind, text, meta), problems + found
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def _entry_location(book_toml: str, name: str) -> Location:
+    for number, line in enumerate(book_toml.splitlines(), 1):
+        col = line.find(f'"{name}"')
+        if col >= 0:
+            return Location(SETTINGS_FILE, number, col + 1)
+    return Location(SETTINGS_FILE)
+
+
+def _suggest(name: str, present: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, present, n=1)
+    return f"did you mean '{close[0]}'?" if close else "check the file name under manuscript/"

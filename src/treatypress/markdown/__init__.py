@@ -1,0 +1,69 @@
+"""Stage 3: Markdown to tokens with markdown-it-py, in CommonMark mode plus Pandoc's extensions.
+
+Each syntax is a plugin in its own module (markdown-it-py's habit): footnotes, bracketed spans
+and attributes, definition lists, GFM tables come from mdit-py-plugins; heading attributes,
+fenced divs, table captions and citations are ours. Block tokens keep ``map`` line numbers of
+the whole file (front matter included), so every later message can point at a line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import icu
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from ..manuscript import ChapterSource
+from .captions import table_captions_plugin
+from .citations import citations_plugin
+from .divs import fenced_divs_plugin
+from .headings import heading_attrs_plugin
+
+
+@dataclass(frozen=True)
+class ParsedChapter:
+    """A chapter as markdown-it tokens; the tokens are read-only from here on."""
+
+    source: ChapterSource
+    tokens: tuple[Token, ...]
+    footnotes: Mapping[int, Mapping[str, Any]]  # the footnote plugin's list: id -> label/count
+    unreferenced_footnotes: tuple[str, ...]  # labels defined but never called
+
+
+@lru_cache(maxsize=8)
+def make_parser(language: str) -> MarkdownIt:
+    """One parser per book language; quotes follow the language's CLDR delimiters."""
+    md = MarkdownIt("commonmark", {"typographer": True, "quotes": _quotes(language)})
+    md.enable(["table", "replacements", "smartquotes"])
+    md.use(front_matter_plugin)
+    md.use(footnote_plugin, inline=True)
+    md.use(citations_plugin)
+    md.use(attrs_plugin, spans=True)
+    md.use(deflist_plugin)
+    md.use(fenced_divs_plugin)
+    md.use(heading_attrs_plugin)
+    md.use(table_captions_plugin)
+    return md
+
+
+def _quotes(language: str) -> str:
+    data = icu.LocaleData(language.split("-")[0])
+    kinds = icu.ULocaleDataDelimiterType
+    return "".join(data.getDelimiter(k) for k in (kinds.QUOTATION_START, kinds.QUOTATION_END,
+                                                  kinds.ALT_QUOTATION_START, kinds.ALT_QUOTATION_END))
+
+
+def parse_chapter(source: ChapterSource, language: str) -> ParsedChapter:
+    env: dict[str, Any] = {}
+    tokens = make_parser(language).parse(source.text, env)
+    footnotes = env.get("footnotes", {})
+    unused = tuple(label[1:] for label, number in footnotes.get("refs", {}).items() if number < 0)
+    return ParsedChapter(source, tuple(tokens), footnotes.get("list", {}), unused)

@@ -1,0 +1,36 @@
+"""Pandoc table captions: a paragraph ``Table: caption`` (or ``: caption``) right after a table.
+
+The caption paragraph is removed from the stream and kept in ``table_open.meta["caption"]``
+as its inline token, so the renderer can write a real ``<caption>``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+
+_CAPTION = re.compile(r"^(?:Table)?:\s+")
+
+
+def table_captions_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.after("inline", "table_captions", _captions)
+
+
+def _captions(state: StateCore) -> None:
+    tokens = state.tokens
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "table_open":
+            close = next(i for i in range(index, len(tokens)) if tokens[i].type == "table_close")
+            after = tokens[close + 1: close + 4]
+            if len(after) == 3 and after[0].type == "paragraph_open" and _CAPTION.match(after[1].content):
+                inline = after[1]
+                first = inline.children[0] if inline.children else None
+                if first is not None and first.type == "text":
+                    first.content = _CAPTION.sub("", first.content, count=1)
+                token.meta["caption"] = inline
+                del tokens[close + 1: close + 4]
+        index += 1

@@ -1,0 +1,70 @@
+"""Stage 6: one Jinja2 environment; each target fills its own layouts from the resolved book.
+
+Layouts are looked up in the book's ``styles/layouts`` first, then in the built-in ones, so a
+book overrides a layout by writing a file of the same name. An undefined variable is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .htmlwriter import ChapterHTML, WriterContext, write_chapter
+from .resolve import ResolvedBook, ResolvedChapter
+from .styles import Styles
+
+
+def build_time() -> datetime:
+    """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch) if epoch else int(time.time()), tz=timezone.utc)
+
+
+def environment(styles: Styles) -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader([str(folder / "layouts") for folder in styles.folders])
+    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.globals["style_url"] = lambda name: styles.path(name).resolve().as_uri()
+    return env
+
+
+@dataclass(frozen=True)
+class RenderedChapter:
+    chapter: ResolvedChapter
+    html: ChapterHTML
+    file: str  # EPUB file name, "" in other targets
+
+
+def render_chapters(book: ResolvedBook, target: str, asset_url: Callable[[Path], str],
+                    href: Callable[[str], str]) -> tuple[RenderedChapter, ...]:
+    context = WriterContext(book, target, asset_url, href)
+    return tuple(RenderedChapter(ch, write_chapter(context, ch), f"{ch.id}.xhtml" if target == "epub" else "")
+                 for ch in book.chapters)
+
+
+def book_context(book: ResolvedBook) -> dict[str, Any]:
+    """What every layout may use about the book."""
+    settings = book.config.book
+    when = build_time()
+    return {"book": settings, "config": book.config, "slug": book.config.slug,
+            "identifier": book.config.identifier, "language": settings.language,
+            "modified": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "created": when.strftime("%Y-%m-%d"),
+            "bibliography": [(key, Markup(html)) for key, html in book.bibliography],
+            "bibliography_title": book.bibliography_title,
+            "indexes": book.indexes}
+
+
+def render(env: jinja2.Environment, layout: str, **values: Any) -> str:
+    return env.get_template(layout).render(**values)
+
+
+def safe(mapping: Mapping[str, str]) -> dict[str, Markup]:
+    return {key: Markup(value) for key, value in mapping.items()}

@@ -1,0 +1,263 @@
+"""Stage 5: give every heading an id, number the notes, format the citations, collect index marks.
+
+Gather, then resolve: the whole book is walked in reading order before anything is written, and
+every problem found is returned with its place, so one run reports all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from ..bibliography import format_citations, load_bibliography, load_style
+from ..bibliography.types import PlacedCitation
+from ..config import BookConfig
+from ..diagnostics import Diagnostic, Location, error, has_errors
+from ..index import IndexDef, IndexMark, build_indexes, is_index_mark, parse_mark
+from ..markdown import ParsedChapter
+from ..markdown.divs import DIV_CLOSE, DIV_OPEN, div_attrs
+from .labels import IdRegistry, plain_text
+from .locate import locate
+from .model import Heading, Note, ResolvedBook, ResolvedChapter
+from .resources import check_resource
+from .walk import main_tokens, reading_order
+
+__all__ = ["resolve", "ResolvedBook", "ResolvedChapter", "Heading", "Note"]
+
+
+def resolve(config: BookConfig, chapters: Sequence[ParsedChapter], *, standalone: bool = False
+            ) -> tuple[ResolvedBook | None, tuple[Diagnostic, ...]]:
+    """Resolve a book (or, with ``standalone``, a handout that cites as if nothing came before)."""
+    problems: list[Diagnostic] = []
+    ids = IdRegistry()
+    heading_ids: dict[int, str] = {}
+    note_calls: dict[int, Note] = {}
+    mark_anchors: dict[int, str] = {}
+    marks: list[IndexMark] = []
+    placed: list[PlacedCitation] = []
+    cite_tokens: list[Token] = []
+    anchor_chapter: dict[str, int] = {}
+    resolved: list[ResolvedChapter] = []
+    note_style = True  # decided once the style is known; citations are collected either way
+    for index, chapter in enumerate(chapters):
+        rel, text = chapter.source.rel, chapter.source.text
+        headings = _headings(chapter, index, ids, heading_ids, problems)
+        chapter_id = headings[0].id if headings else ids.automatic(Path(rel).stem, Location(rel))
+        title = str(chapter.source.meta.get("title") or (headings[0].text if headings else Path(rel).stem))
+        notes: list[Note] = []
+        div_stack: list[str | None] = []  # anchor of each open fenced div that is an index range
+        for visit in reading_order(chapter):
+            token, where = visit.token, locate(rel, text, visit.block)
+            if token.type == "footnote_ref":
+                if token.meta.get("subId", 0) > 0:
+                    problems.append(error("footnote-reused", f"footnote [^{token.meta.get('label')}] is "
+                                          "called twice", locate(rel, text, visit.block, f"[^{token.meta.get('label')}]"),
+                                          "a note is printed once; write a second note or refer to it in words"))
+                    continue
+                note = _note(chapter_id, index, len(notes) + 1, token.meta["id"], None, ids, rel)
+                notes.append(note)
+                note_calls[id(token)] = note
+            elif token.type == "citation":
+                cite_tokens.append(token)
+                in_note = visit.in_note is not None
+                number = len(notes) if in_note else len(notes) + 1
+                placed.append(PlacedCitation(token.meta["citation"], rel, _global_number(resolved, number), in_note))
+                if not in_note:
+                    note = _note(chapter_id, index, number, None, len(placed) - 1, ids, rel)
+                    notes.append(note)
+                    note_calls[id(token)] = note
+            elif token.type == "text" and "[^" in token.content:
+                label = token.content[token.content.index("[^"):].split("]")[0] + "]"
+                problems.append(error("footnote-undefined", f"footnote {label} has no definition",
+                                      locate(rel, text, visit.block, label),
+                                      f"add a line '{label}: the note text' after the paragraph"))
+            elif token.type == "image":
+                src = token.attrGet("src") or ""
+                _, problem = check_resource(str(src), (config.root / rel).parent, config.root,
+                                            locate(rel, text, visit.block, str(src)))
+                if problem:
+                    problems.append(problem)
+            elif token.type == "span_open" and is_index_mark({k: str(v) for k, v in token.attrs.items()}):
+                _mark(token, visit.block, _span_text(visit), False, rel, text, index, ids, mark_anchors,
+                      marks, anchor_chapter, problems, section=title)
+            elif token.type == DIV_OPEN:
+                attrs = div_attrs(token)
+                anchor = None
+                if is_index_mark({k: str(v) for k, v in attrs.items()}):
+                    anchor = _mark(token, token, "", True, rel, text, index, ids, mark_anchors, marks,
+                                   anchor_chapter, problems, attrs=attrs, section=title)
+                div_stack.append(anchor)
+            elif token.type == DIV_CLOSE and div_stack:
+                anchor = div_stack.pop()
+                if anchor:
+                    mark_anchors[id(token)] = f"{anchor}-end"
+        problems.extend(_unreferenced_notes(chapter, rel, text))
+        for heading in headings:
+            anchor_chapter[heading.id] = index
+        for note in notes:
+            anchor_chapter[note.id] = anchor_chapter[note.ref_id] = index
+        resolved.append(ResolvedChapter(chapter, index, chapter_id, chapter.source.kind, title,
+                                        str(chapter.source.meta.get("short_title") or title),
+                                        str(chapter.source.meta.get("lang") or config.book.language),
+                                        headings, tuple(notes)))
+
+    cites = _format_citations(config, placed, problems)
+    if cites is None:
+        return None, tuple(problems)
+    note_style, html, bibliography, bib_title = cites
+    if not note_style:  # in-text style: citations stay in the sentence, notes are renumbered
+        resolved, note_calls = _drop_citation_notes(resolved, note_calls)
+    citation_html = {target: {id(tok): html[target][i] for i, tok in enumerate(cite_tokens)} for target in html}
+    defs = [IndexDef(d.name, d.title) for d in config.index.indexes]
+    indexes, found = build_indexes(marks, config.book.language, defs)
+    problems.extend(found)
+    if has_errors(problems):
+        return None, tuple(problems)
+    return ResolvedBook(config, tuple(resolved), heading_ids, note_calls, citation_html,
+                        {t: tuple(h) for t, h in html.items()}, mark_anchors, tuple(marks), tuple(indexes),
+                        bibliography, bib_title, note_style, anchor_chapter), tuple(problems)
+
+
+def _global_number(done: list[ResolvedChapter], number: int) -> int:
+    """citeproc counts notes through the whole book, for 'ibid.' and back-references."""
+    return sum(len(c.notes) for c in done) + number
+
+
+def _note(chapter_id: str, chapter: int, number: int, footnote: int | None, citation: int | None,
+          ids: IdRegistry, rel: str) -> Note:
+    note_id = ids.reserve(f"fn-{chapter_id}-{number}", Location(rel))
+    ref_id = ids.reserve(f"fnref-{chapter_id}-{number}", Location(rel))
+    return Note(chapter, number, note_id, ref_id, footnote, citation)
+
+
+def _headings(chapter: ParsedChapter, index: int, ids: IdRegistry, heading_ids: dict[int, str],
+              problems: list[Diagnostic]) -> list[Heading]:
+    rel, text = chapter.source.rel, chapter.source.text
+    tokens = main_tokens(chapter.tokens)
+    found: list[Heading] = []
+    for position, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[position + 1]
+        label = plain_text(inline)
+        where = locate(rel, text, token, "#")
+        explicit = token.attrGet("id")
+        if explicit:
+            element_id, problem = ids.explicit(str(explicit), locate(rel, text, token, f"#{explicit}"))
+            if problem:
+                problems.append(problem)
+        else:
+            element_id = ids.automatic(label, where)
+        heading_ids[id(token)] = element_id
+        found.append(Heading(int(token.tag[1]), element_id, label, index))
+    return found
+
+
+def _span_text(visit: object) -> str:
+    block = getattr(visit, "block")
+    token = getattr(visit, "token")
+    children = block.children or []
+    start = children.index(token)
+    depth, parts = 0, []
+    for child in children[start + 1:]:
+        if child.type == "span_open":
+            depth += 1
+        elif child.type == "span_close":
+            if depth == 0:
+                break
+            depth -= 1
+        elif child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _mark(token: Token, block: Token | None, text_of_span: str, is_range: bool, rel: str, text: str,
+          chapter: int, ids: IdRegistry, mark_anchors: dict[int, str], marks: list[IndexMark],
+          anchor_chapter: dict[str, int], problems: list[Diagnostic], attrs: dict[str, object] | None = None,
+          section: str = "") -> str | None:
+    """Record one index mark; returns its anchor id, or None when the mark was refused."""
+    attrs = attrs if attrs is not None else dict(token.attrs)
+    anchor = ids.reserve(f"ix{len(marks) + 1}", Location(rel))
+    end_anchor = ids.reserve(f"{anchor}-end", Location(rel)) if is_range else None
+    needle = str(attrs.get("idx") or text_of_span or "{")
+    mark, found = parse_mark({k: str(v) for k, v in attrs.items()}, text_of_span, anchor, end_anchor,
+                             locate(rel, text, block, needle), section=section)
+    problems.extend(found)
+    if mark is None:
+        return None
+    mark_anchors[id(token)] = anchor
+    anchor_chapter[anchor] = chapter
+    if end_anchor:
+        anchor_chapter[end_anchor] = chapter
+    marks.append(mark)
+    return anchor
+
+
+def _unreferenced_notes(chapter: ParsedChapter, rel: str, text: str) -> list[Diagnostic]:
+    problems = []
+    for label in chapter.unreferenced_footnotes:
+        where = Location(rel)
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.startswith(f"[^{label}]:"):
+                where = Location(rel, number, 1)
+        problems.append(error("footnote-unused", f"footnote [^{label}] is defined but never called", where,
+                              f"call it with [^{label}] in the text, or delete the definition"))
+    return problems
+
+
+def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems: list[Diagnostic]
+                      ) -> tuple[bool, dict[str, list[str]], tuple[tuple[str, str], ...], str] | None:
+    """Format every citation twice: as printed, and for screens, where ibid. is spelled out."""
+    settings = config.citations
+    bib_path = config.root / settings.bibliography
+    wanted = {item.key for p in placed for item in p.citation.items} | set(settings.nocite)
+    if not wanted:
+        return True, {"print": [], "screen": []}, (), ""
+    if not bib_path.is_file():
+        first = placed[0].citation.items[0] if placed else None
+        problems.append(error("bib-missing", f"the book cites works but {settings.bibliography} does not exist",
+                              Location(placed[0].path, first.line, first.col) if first else None,
+                              "add the BibTeX file, or set [citations] bibliography in book.toml"))
+        return None
+    cited = {item.key for p in placed for item in p.citation.items}
+    bib, found = load_bibliography(bib_path, settings.bibliography, cited, nocite=settings.nocite)
+    problems.extend(found)
+    style, found = load_style(settings.style, config.root, config.book.language)
+    problems.extend(found)
+    if style is None or has_errors(found):
+        return None
+    html: dict[str, list[str]] = {}
+    bibliography: tuple[tuple[str, str], ...] = ()
+    title = ""
+    for target, expand in (("print", False), ("screen", True)):
+        formatted, found = format_citations(bib, style, placed, expand_ibid=expand, link=target == "screen")
+        if target == "print":
+            problems.extend(found)
+        html[target] = list(formatted.notes)
+        bibliography = tuple((entry.key, entry.html) for entry in formatted.bibliography)
+        title = settings.bibliography_title or formatted.bibliography_title
+    return style.is_note_style, html, bibliography, title
+
+
+def _drop_citation_notes(chapters: list[ResolvedChapter], calls: dict[int, Note]
+                         ) -> tuple[list[ResolvedChapter], dict[int, Note]]:
+    from dataclasses import replace
+
+    renumbered: dict[tuple[int, int], Note] = {}
+    out = []
+    for chapter in chapters:
+        kept = []
+        for note in chapter.notes:
+            if note.footnote is None:
+                continue
+            number = len(kept) + 1
+            new = replace(note, number=number, id=f"fn-{chapter.id}-{number}", ref_id=f"fnref-{chapter.id}-{number}")
+            renumbered[(chapter.index, note.number)] = new
+            kept.append(new)
+        out.append(replace(chapter, notes=tuple(kept)))
+    new_calls = {key: renumbered[(n.chapter, n.number)] for key, n in calls.items() if n.footnote is not None}
+    return out, new_calls

@@ -1,0 +1,65 @@
+"""The values the resolve stage hands to the render stage (frozen; tokens are keyed by identity).
+
+markdown-it tokens are the parser's objects; rather than writing into them, every decision the
+resolve stage takes about a token (its id, its note number, its citation text) is kept in a map
+keyed by ``id(token)``. The tokens live as long as the ``ParsedChapter`` that holds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..config import BookConfig
+from ..index import Index, IndexMark
+from ..markdown import ParsedChapter
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 for the chapter title
+    id: str  # unique in the whole book
+    text: str  # plain text, for the contents, outline and running heads
+    chapter: int  # index of the chapter in reading order
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote as the reader sees it: written by the author, or made from a citation."""
+
+    chapter: int
+    number: int  # restarts at 1 in every chapter
+    id: str  # "fn-<chapter id>-<n>", the note body
+    ref_id: str  # "fnref-<chapter id>-<n>", the call
+    footnote: int | None  # the footnote plugin's id, for a written note
+    citation: int | None  # index into ResolvedBook.citations, for a note made from a citation
+
+
+@dataclass(frozen=True)
+class ResolvedChapter:
+    parsed: ParsedChapter
+    index: int  # position in reading order
+    id: str  # the chapter heading's id, also the chapter file's name in the EPUB
+    kind: str  # "front", "body", "back" or "handout"
+    title: str
+    short_title: str  # for the running head
+    lang: str  # the chapter's language (front matter ``lang``) or the book's
+    headings: tuple[Heading, ...]
+    notes: tuple[Note, ...]  # in call order
+
+
+@dataclass(frozen=True)
+class ResolvedBook:
+    config: BookConfig
+    chapters: tuple[ResolvedChapter, ...]
+    heading_ids: Mapping[int, str]  # id(heading_open token) -> element id
+    note_calls: Mapping[int, Note]  # id(footnote_ref or citation token) -> the note it calls
+    citation_html: Mapping[str, Mapping[int, str]]  # "print"/"screen" -> id(citation token) -> html
+    note_citation_html: Mapping[str, tuple[str, ...]]  # "print"/"screen" -> html per citation index
+    mark_anchors: Mapping[int, str]  # id(span_open / div token) -> anchor id of an index mark
+    marks: tuple[IndexMark, ...]
+    indexes: tuple[Index, ...]
+    bibliography: tuple[tuple[str, str], ...]  # (key, html) in the style's order
+    bibliography_title: str
+    note_style: bool  # citations become footnotes
+    anchor_chapter: Mapping[str, int]  # every element id -> chapter index (for EPUB links)

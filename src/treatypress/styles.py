@@ -1,0 +1,80 @@
+"""Where layouts, CSS and fonts come from, and the only door through which WeasyPrint reads files.
+
+A book's ``styles/`` overrides a built-in default file of the same relative name. The URL
+fetcher refuses the network and every file outside the book folder and the built-in styles;
+each refusal is kept so the build can fail with a message instead of a silently wrong book.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .diagnostics import Diagnostic, Location, error
+
+BUILTIN = Path(__file__).parent / "styles"
+
+
+@dataclass(frozen=True)
+class Styles:
+    root: Path  # the book folder
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        return (self.root / "styles", BUILTIN)
+
+    def path(self, name: str) -> Path:
+        """The book's own ``styles/<name>`` if present, else the built-in one."""
+        for folder in self.folders:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        raise FileNotFoundError(f"no style file {name} in the book or the built-in styles")
+
+    def optional(self, name: str) -> Path | None:
+        candidate = self.root / "styles" / name
+        return candidate if candidate.is_file() else None
+
+    def fonts(self) -> tuple[Path, ...]:
+        """The font files the layouts use, book fonts shadowing built-in ones by name."""
+        found: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            for font in sorted((folder / "fonts").glob("*")):
+                if font.suffix.lower() in (".ttf", ".otf", ".woff", ".woff2"):
+                    found[font.name] = font
+        return tuple(found[name] for name in sorted(found))
+
+
+class SafeFetcher(URLFetcher):  # type: ignore[misc]
+    """A WeasyPrint URL fetcher that reads only inside the allowed folders, never the network."""
+
+    def __init__(self, allowed: tuple[Path, ...]) -> None:
+        super().__init__(allowed_protocols=("file", "data"))
+        self.allowed = tuple(folder.resolve() for folder in allowed)
+        self.refused: list[Diagnostic] = []
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parsed = urlparse(url)
+        if parsed.scheme != "file":
+            self._refuse(url, "remote-resource", "is on the network; a build never reads the network",
+                         "copy the file into the book folder and use a relative path")
+        path = Path(unquote(parsed.path)).resolve()
+        if not any(path.is_relative_to(folder) for folder in self.allowed):
+            self._refuse(url, "outside-book", "is outside the book folder", "copy the file into the book folder")
+        if not path.is_file():
+            self._refuse(url, "missing-file", "does not exist", "check the path")
+        mime, _ = mimetypes.guess_type(path.name)
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                  {"Content-Type": mime or "application/octet-stream"})
+
+    def _refuse(self, url: str, code: str, what: str, hint: str) -> None:
+        self.refused.append(error(code, f"a style or layout asks for '{url}', which {what}",
+                                  Location("styles"), hint))
+        raise ValueError(f"refused: {url}")

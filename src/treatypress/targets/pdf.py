@@ -1,0 +1,155 @@
+"""The PDF: WeasyPrint lays the book out once; the index is set afterwards with real page numbers.
+
+The body (front matter, chapters, bibliography) is laid out in one pass. Each index is back
+matter: after that pass we read which page every index mark landed on
+(``Document.pages[i].anchors``), lay out the index alone with literal numbers, and put its
+pages in place of the blank placeholder page the body reserved for it (so the contents page
+already points at the right folio). The body is never laid out twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+
+import weasyprint
+from markupsafe import Markup
+from weasyprint.text.fonts import FontConfiguration
+
+from ..diagnostics import Diagnostic, error
+from ..index import PageRef, render_print
+from ..pdf.footnotes import check_footnotes
+from ..pdf.pagelabels import LabelRange, add_page_labels
+from ..render import book_context, environment, render, render_chapters
+from ..resolve import ResolvedBook
+from ..styles import SafeFetcher, Styles
+from . import Artifact
+
+VARIANTS = {"plain": None, "accessible": "pdf/ua-1", "press": "pdf/x-4"}
+
+
+@dataclass(frozen=True)
+class PrintLayout:
+    """The laid-out book as a reader will get it, and where everything landed."""
+
+    document: weasyprint.Document
+    labels: tuple[str, ...]  # the printed folio of each physical page ("" on unnumbered pages)
+    anchors: dict[str, int]  # element id -> physical page index (0-based)
+    body_start: int  # physical index of arabic page 1
+    fetcher_problems: tuple[Diagnostic, ...]
+
+
+def stylesheets(styles: Styles) -> list[str]:
+    names = ["css/fonts.css", "css/print.css", "css/footnotes.css"]
+    sheets = [styles.path(name).resolve().as_uri() for name in names]
+    extra = styles.optional("css/book.css")
+    if extra:
+        sheets.append(extra.resolve().as_uri())
+    return sheets
+
+
+def page_css(book: ResolvedBook, variant: str) -> weasyprint.CSS:
+    pdf = book.config.pdf
+    rules = f"@page {{ size: {book.config.page_size}; }}"
+    if variant == "press":
+        marks = "marks: crop cross;" if pdf.marks else ""
+        rules = f"@page {{ size: {book.config.page_size}; bleed: {pdf.bleed}; {marks} }}"
+    return weasyprint.CSS(string=rules)
+
+
+def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> PrintLayout:
+    styles = Styles(book.config.root)
+    env = environment(styles)
+    chapters = render_chapters(book, "print", lambda path: path.as_uri(), lambda anchor: f"#{anchor}")
+    first_body = next((c.chapter.id for c in chapters if c.chapter.kind == "body"), None)
+    toc = [{"kind": c.chapter.kind, "id": c.chapter.id, "title": c.chapter.title} for c in chapters]
+    if book.bibliography:
+        toc.append({"kind": "back", "id": "bibliography", "title": book.bibliography_title})
+    placeholders = [{"id": f"index-{ix.name}", "title": ix.title} for ix in book.indexes if ix.groups]
+    toc.extend({"kind": "back", "id": p["id"], "title": p["title"]} for p in placeholders)
+    html = render(env, "print.html.j2", **book_context(book), stylesheets=stylesheets(styles), toc=toc,
+                  index_placeholders=placeholders,
+                  chapters=[{"id": c.chapter.id, "kind": c.chapter.kind, "lang": c.chapter.lang,
+                             "short_title": c.chapter.short_title, "first_body": c.chapter.id == first_body,
+                             "body": Markup(c.html.body)} for c in chapters])
+    if book.config.pdf.hyphenate:
+        html = html.replace("<html ", "<html data-hyphenate=\"\" ", 1)
+    fetcher = SafeFetcher((book.config.root, styles.folders[1]))
+    document = weasyprint.HTML(string=html, base_url=book.config.root.as_uri() + "/", url_fetcher=fetcher
+                               ).render(stylesheets=[page_css(book, variant)], font_config=fonts,
+                                        pdf_tags=variant == "accessible")
+    anchors = {name: number for number, page in enumerate(document.pages) for name in page.anchors}
+    body_start = anchors.get(f"section-{first_body}", 0) if first_body else 0
+    labels = tuple(_folio(i, body_start) for i in range(len(document.pages)))
+    return PrintLayout(document, labels, anchors, body_start, tuple(fetcher.refused))
+
+
+def _folio(index: int, body_start: int) -> str:
+    if index < body_start:
+        return _roman(index + 1)
+    return str(index - body_start + 1)
+
+
+def _roman(number: int) -> str:
+    values = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+              (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    out = ""
+    for value, letters in values:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def page_refs(layout: PrintLayout, anchors: Sequence[str]) -> dict[str, PageRef]:
+    return {a: PageRef(layout.anchors[a] + 1, layout.labels[layout.anchors[a]]) for a in anchors
+            if a in layout.anchors}
+
+
+def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
+              ) -> tuple[Artifact | None, tuple[Diagnostic, ...]]:
+    problems: list[Diagnostic] = list(layout.fetcher_problems)
+    expected = [note.id for chapter in book.chapters for note in chapter.notes]
+    for problem in check_footnotes(layout.document, expected):
+        problems.append(error("footnote-misplaced", problem.message, None,
+                              "shorten the note or rephrase the paragraph around its call"))
+    pages = list(layout.document.pages)
+    labels = list(layout.labels)
+    index_pages = _index_pages(book, layout, variant, fonts)
+    if index_pages is not None:
+        start = min(layout.anchors[f"index-{ix.name}"] for ix in book.indexes if ix.groups)
+        pages = pages[:start] + list(index_pages.pages)
+        labels = labels[:start] + [str(int(labels[start]) + i) for i in range(len(index_pages.pages))]
+    if problems:
+        return None, tuple(problems)
+    document = layout.document.copy(pages)
+    buffer = BytesIO()
+    identifier = book.config.identifier.encode()
+    document.write_pdf(buffer, pdf_variant=VARIANTS[variant], pdf_identifier=identifier,
+                       pdf_tags=variant == "accessible", uncompressed_pdf=False)
+    ranges = [LabelRange(0, "r", 1)]
+    if layout.body_start:
+        ranges.append(LabelRange(layout.body_start, "D", 1))
+    data = add_page_labels(buffer.getvalue(), ranges if layout.body_start else [LabelRange(0, "D", 1)])
+    suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
+    return Artifact(f"{book.config.slug}{suffix}.pdf", data), tuple(problems)
+
+
+def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
+                 ) -> weasyprint.Document | None:
+    indexes = [ix for ix in book.indexes if ix.groups]
+    if not indexes:
+        return None
+    styles = Styles(book.config.root)
+    refs = page_refs(layout, [a for m in book.marks for a in (m.anchor, m.end_anchor) if a])
+    start = min(layout.anchors[f"index-{ix.name}"] for ix in indexes)
+    html = render(environment(styles), "print-index.html.j2", **book_context(book),
+                  stylesheets=stylesheets(styles), first_page=int(layout.labels[start]),
+                  index_sections=[{"id": f"index-{ix.name}", "title": ix.title, "html": Markup(render_print(ix, refs))}
+                           for ix in indexes])
+    fetcher = SafeFetcher((book.config.root, styles.folders[1]))
+    logging.getLogger("weasyprint").debug("laying out the index")
+    return weasyprint.HTML(string=html, base_url=book.config.root.as_uri() + "/", url_fetcher=fetcher).render(
+        stylesheets=[page_css(book, variant)], font_config=fonts, pdf_tags=variant == "accessible")
