@@ -157,7 +157,8 @@ def test_labels_refuse_bad_ranges() -> None:
 
 
 def test_saddle_stitch_order_for_sixteen_pages() -> None:
-    sides = [(s.left + 1, s.right + 1) for s in side_order(16, "saddle-stitch")]  # type: ignore[operator]
+    sides = [(side.left, side.right) for side in side_order(16, "saddle-stitch")]
+    sides = [(left + 1, right + 1) for left, right in sides]  # type: ignore[operator]
     assert sides == [(16, 1), (2, 15), (14, 3), (4, 13), (12, 5), (6, 11), (10, 7), (8, 9)]
 
 
@@ -263,7 +264,9 @@ def _flatten(outline: list) -> list:  # type: ignore[type-arg]
     return items
 
 
-def _assert_same_graph(a: object, b: object, seen: dict[tuple[int, int], tuple[int, int]], path: str) -> None:
+def _assert_same_graph(
+    a: object, b: object, seen: dict[tuple[int, int], tuple[int, int]], path: str
+) -> None:
     """Assert that two pikepdf object graphs are equal, following indirect references.
 
     Object numbers may differ between files, so indirect objects are matched by where

@@ -62,7 +62,6 @@ def impose(
         if page_count == 0:
             raise ValueError("cannot impose a PDF without pages")
         sides = side_order(page_count, mode)
-        # One form XObject per book page, made once even if it were placed twice.
         forms = [_page_form(out, source.pages[index]) for index in range(page_count)]
         for side in sides:
             out.add_blank_page(page_size=(sheet_width, sheet_height))
