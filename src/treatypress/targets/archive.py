@@ -1,0 +1,29 @@
+"""Reproducible zip archives: ``mimetype`` first and stored, entries sorted, fixed timestamps."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+
+from ..render import build_time
+
+EPUB_MIMETYPE = b"application/epub+zip"
+
+
+def reproducible_zip(files: dict[str, bytes], *, first: tuple[str, bytes] | None = None) -> bytes:
+    """A zip whose bytes depend only on ``files`` and ``SOURCE_DATE_EPOCH``."""
+    when = build_time()
+    stamp = max((1980, 1, 1, 0, 0, 0), (when.year, when.month, when.day, when.hour, when.minute, when.second))
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if first:
+            info = zipfile.ZipInfo(first[0], date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED  # EPUB OCF: the mimetype entry is stored, uncompressed
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, first[1])
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name], compresslevel=9)
+    return buffer.getvalue()
