@@ -134,24 +134,33 @@ def render_linked(
     index: Index,
     pages: Mapping[str, PageRef] | None,
     href: Callable[[str], str],
+    *,
+    body_is_index: bool = False,
 ) -> str:
     """The linked index (EPUB Indexes 1.0); ``href(anchor)`` gives the link to a mark.
 
     Cross-references link to entries of this index by ``#id``: keep the fragment in one file.
     An index without entries renders as "" (EPUB Indexes forbids an empty one).
+
+    ``body_is_index=True`` leaves out the ``<section epub:type="index">`` wrapper, for an XHTML
+    file whose ``<body epub:type="index">`` is the index. Use it when the OPF declares the file
+    with ``properties="index"``: EPUBCheck then requires a file holding only index content to
+    carry the type on ``body`` (and one index element only). Without that property EPUBCheck does
+    not apply its index rules and the default ``<section>`` form is valid too.
     """
     if not index.groups:
         return ""
     prefix = f"index-{_slug(index.name)}"
     ids = _entry_ids(index, prefix)
-    out = [f'<section epub:type="index" class="index" id="{prefix}">',
-           f'<h1 class="index-title">{_e(index.title)}</h1>']
+    out = [] if body_is_index else [f'<section epub:type="index" class="index" id="{prefix}">']
+    out.append(f'<h1 class="index-title">{_e(index.title)}</h1>')
     for number, group in enumerate(index.groups, 1):
         out.append(f'<section epub:type="index-group" class="{_group_class(group.kind)}" id="{prefix}-g{number}">')
         out.append(f'<h2 class="index-letter">{_e(group.label)}</h2>')
         out.extend(_linked_entries(group.entries, pages, href, ids, 1))
         out.append("</section>")
-    out.append("</section>")
+    if not body_is_index:
+        out.append("</section>")
     return "\n".join(out) + "\n"
 
 
