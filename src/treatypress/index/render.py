@@ -8,8 +8,8 @@ Print (``render_print``), for the PDF, numbers from where each anchor landed::
         <h2 class="index-letter">L</h2>
         <ul class="index-entries">
           <li class="index-entry index-level-1">
-            <span class="index-term">Kaunas</span>, <span class="index-locators">12, 15–17</span>.
-            <span class="index-xref index-see-also"><i>See also</i> Kovno</span>
+            <span class="index-term">Kaunas</span>, <span class="index-locators">12, 15–17</span><span
+              class="index-xref index-see-also">. <i>See also</i> Kovno</span>
             <ul class="index-entries index-subentries"> <li class="index-entry index-level-2">…
 
 Linked (``render_linked``), for EPUB 3 and the web, EPUB Indexes 1.0 markup::
@@ -24,8 +24,8 @@ Linked (``render_linked``), for EPUB 3 and the web, EPUB Indexes 1.0 markup::
             <a epub:type="index-locator" href="ch1.xhtml#idx-4">12</a>,
             <span epub:type="index-locator-range" class="index-locator-range">
               <a epub:type="index-locator" href="…">15</a>–<a epub:type="index-locator" href="…">17</a></span>
-            <a epub:type="index-locator" class="index-locator-more" href="…" title="15–17, mention 2"><sup>2</sup></a>.
-            <span epub:type="index-xref-related" class="index-xref index-see-also"><i>See also</i>
+            <a epub:type="index-locator" class="index-locator-more" href="…" title="15–17, mention 2"><sup>2</sup></a>
+            <span epub:type="index-xref-related" class="index-xref index-see-also">. <i>See also</i>
               <a epub:type="index-term" href="#index-general-e9">Kovno</a></span>
 
 Each locator shows the printed page number (so a reader can cite it). Several marks in one
