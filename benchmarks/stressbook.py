@@ -1,0 +1,266 @@
+"""A generated A5 book that is hard on page footnotes (issue 6).
+
+``stress_html(seed, notes)`` returns a complete HTML document in the print
+edition's footnote convention::
+
+    <section class="chapter" id="ch1"> ...
+      text<a class="fn-call" id="fnref-ch1-3"></a><span class="footnote"
+      id="fn-ch1-3">note text</span> more text
+
+It mixes what made WeasyPrint 70 misplace or drop notes in the 98-note
+booklet: notes of one to about ten lines, several notes per paragraph, two
+short notes in one sentence, notes in lists, block quotes and tables, and
+enough of them that calls land on the last line of many pages and long notes
+fall near page ends. The output depends only on ``seed`` and ``notes``.
+
+Run ``python benchmarks/stressbook.py [seed] [notes] > book.html`` to look at
+one, or ``--pdf out.pdf`` to render it with treatypress' footnote CSS.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import sys
+from pathlib import Path
+
+__all__ = ["BOOK_CSS", "CONVENTION_CSS", "FONT_DIR", "FOOTNOTES_CSS", "stress_html"]
+
+FONT_DIR = Path(__file__).resolve().parents[1] / "src" / "treatypress" / "styles" / "fonts"
+
+FOOTNOTES_CSS = (Path(__file__).resolve().parents[1]
+                 / "src" / "treatypress" / "styles" / "css" / "footnotes.css")
+
+# A realistic print CSS for the booklet: A5, running heads, folios, 10.5pt
+# Charis, hyphenation, widows and orphans of 2. Its footnote rules come from
+# styles/css/footnotes.css (@imported first, as the lead's print CSS will), or
+# from ``footnote_css`` to measure other rules, such as CONVENTION_CSS.
+BOOK_CSS = """
+@font-face { font-family: "Charis SIL"; src: url("{fonts}/CharisSIL-Regular.ttf"); }
+@font-face { font-family: "Charis SIL"; font-style: italic;
+             src: url("{fonts}/CharisSIL-Italic.ttf"); }
+@font-face { font-family: "Charis SIL"; font-weight: bold;
+             src: url("{fonts}/CharisSIL-Bold.ttf"); }
+@font-face { font-family: "Charis SIL"; font-weight: bold; font-style: italic;
+             src: url("{fonts}/CharisSIL-BoldItalic.ttf"); }
+
+@page {
+  size: A5;
+  margin: 18mm 20mm 20mm 20mm;
+  @bottom-center { content: counter(page); font: 9pt "Charis SIL"; }
+}
+@page :left { @top-left { content: string(booktitle); font: italic 9pt "Charis SIL"; } }
+@page :right { @top-right { content: string(chaptitle); font: italic 9pt "Charis SIL"; } }
+@page :nth(1 of chapter) { @top-right { content: none; } @top-left { content: none; } }
+
+html { font-family: "Charis SIL", serif; font-size: 10.5pt; line-height: 1.3; }
+body { margin: 0; }
+h1.booktitle { string-set: booktitle content(); font-size: 18pt; text-align: center; }
+section.chapter { page: chapter; break-before: page; counter-reset: footnote; }
+section.chapter h1 { string-set: chaptitle content(); font-size: 15pt; font-weight: normal;
+                     margin: 12mm 0 8mm; break-after: avoid; }
+section.chapter h2 { font-size: 11pt; font-style: italic; font-weight: normal;
+                     margin: 1.2em 0 .4em; break-after: avoid; }
+p { margin: 0; text-align: justify; hyphens: auto; orphans: 2; widows: 2; }
+p + p { text-indent: 1.2em; }
+blockquote { margin: .6em 1.2em; font-size: 9.5pt; }
+ul, ol { margin: .5em 0; padding-left: 1.4em; }
+li { orphans: 2; widows: 2; text-align: justify; hyphens: auto; }
+table { border-collapse: collapse; margin: .7em 0; font-size: 9pt; width: 100%;
+        break-inside: avoid; }
+th, td { border-top: .4pt solid #000; border-bottom: .4pt solid #000;
+         padding: 2pt 4pt; text-align: left; vertical-align: top; }
+"""
+
+# The lead's footnote convention as given in issue 6, for comparison.
+CONVENTION_CSS = """
+span.footnote { float: footnote; footnote-policy: line; font-size: 8.5pt; line-height: 1.25; }
+span.footnote::footnote-call { content: counter(footnote); vertical-align: super;
+                               font-size: 65%; line-height: 0; }
+span.footnote::footnote-marker { content: counter(footnote) ". "; }
+"""
+
+_WORDS = (
+    "treaty party parties state states convention article protocol obligation "
+    "reservation ratification accession depositary signature consent interpretation "
+    "provision provisions commission court tribunal dispute settlement arbitration "
+    "jurisdiction sovereignty territory boundary delimitation waters shelf maritime "
+    "customary practice opinio juris doctrine commentary travaux préparatoires "
+    "good faith pacta sunt servanda rebus sic stantibus termination suspension "
+    "breach remedy reparation compensation restitution satisfaction countermeasure "
+    "the the the of of of and and to in in a a is was that which by for with as "
+    "its their this such under between upon within without against however "
+    "nevertheless accordingly moreover therefore although whereas notably "
+    "considered held found observed concluded argued maintained rejected accepted "
+    "applied invoked relied declined recalled noted emphasised clarified"
+).split()
+
+_SOURCES = (
+    "Vienna Convention on the Law of Treaties, art. 31(1)",
+    "North Sea Continental Shelf (FRG v Denmark), ICJ Reports 1969, p. 3, para. 74",
+    "Gabčíkovo-Nagymaros Project (Hungary/Slovakia), ICJ Reports 1997, p. 7",
+    "Reservations to the Genocide Convention, ICJ Reports 1951, p. 15",
+    "ILC, Guide to Practice on Reservations to Treaties (2011), guideline 4.5.3",
+    "Fisheries Jurisdiction (UK v Iceland), ICJ Reports 1973, p. 3, para. 36",
+    "Free Zones of Upper Savoy and the District of Gex, PCIJ Ser. A/B No 46",
+    "Kasikili/Sedudu Island (Botswana/Namibia), ICJ Reports 1999, p. 1045",
+)
+
+
+def _sentence(rng: random.Random, low: int = 8, high: int = 22) -> str:
+    words = [rng.choice(_WORDS) for _ in range(rng.randint(low, high))]
+    text = " ".join(words)
+    return text[0].upper() + text[1:]
+
+
+def _note_text(rng: random.Random, kind: str) -> str:
+    """Note text of a given kind: short (1 line), medium (2-4), long (6-10)."""
+    if kind == "short":
+        return f"{rng.choice(_SOURCES)}."
+    if kind == "medium":
+        parts = [rng.choice(_SOURCES) + ";"] + [
+            _sentence(rng) + "." for _ in range(rng.randint(1, 2))]
+        return " ".join(parts)
+    # About 75 characters fit on an 8.5pt line of the A5 measure; 6 to 10
+    # lines is 450 to 750 characters.
+    parts = [f"See {rng.choice(_SOURCES)}."]
+    while sum(len(p) + 1 for p in parts) < rng.randint(450, 750):
+        parts.append(_sentence(rng, 10, 24) + ".")
+    return " ".join(parts)
+
+
+class _Notes:
+    """Hands out note ids and markup, chapter by chapter, up to a total."""
+
+    def __init__(self, rng: random.Random, total: int) -> None:
+        self.rng = rng
+        self.total = total
+        self.made = 0
+        self.chapter = ""
+        self.number = 0
+
+    def start_chapter(self, chapter: str) -> None:
+        self.chapter = chapter
+        self.number = 0
+
+    def left(self) -> int:
+        return self.total - self.made
+
+    def note(self, kind: str | None = None) -> str:
+        if kind is None:
+            kind = self.rng.choices(("short", "medium", "long"), (5, 4, 2))[0]
+        self.made += 1
+        self.number += 1
+        ident = f"{self.chapter}-{self.number}"
+        text = html.escape(_note_text(self.rng, kind))
+        # No whitespace between the call anchor and the note: the checker finds
+        # the call's page from the anchor, which must sit on the call's line.
+        return (f'<a class="fn-call" id="fnref-{ident}"></a>'
+                f'<span class="footnote" id="fn-{ident}">{text}</span>')
+
+
+def _words_with_notes(rng: random.Random, notes: _Notes, sentences: int,
+                      note_count: int) -> str:
+    """Running text of ``sentences`` sentences carrying ``note_count`` notes."""
+    out: list[str] = []
+    slots = sorted(rng.sample(range(sentences), min(note_count, sentences)))
+    for i in range(sentences):
+        sentence = _sentence(rng)
+        if i in slots and notes.left() > 0:
+            words = sentence.split()
+            cut = rng.randint(2, len(words))
+            sentence = " ".join(words[:cut]) + notes.note() + " " + " ".join(words[cut:])
+        out.append(sentence.rstrip() + ".")
+    return " ".join(out)
+
+
+def _two_notes_one_sentence(rng: random.Random, notes: _Notes) -> str:
+    # The booklet's vanished note was a short note sharing its paragraph with
+    # another; here two short notes sit in one sentence, a few words apart.
+    first, second = notes.note("short"), notes.note("short")
+    return (f"{_sentence(rng, 4, 6)}{first} and, as the tribunal {rng.choice(_WORDS)}"
+            f"{second} in the same breath, {_sentence(rng, 5, 9).lower()}.")
+
+
+def _chapter(rng: random.Random, notes: _Notes, number: int, budget: int) -> str:
+    chapter = f"ch{number}"
+    notes.start_chapter(chapter)
+    stop_at = notes.left() - budget
+    parts = [f'<section class="chapter" id="{chapter}">',
+             f"<h1>Chapter {number}: {html.escape(_sentence(rng, 3, 6))}</h1>"]
+    block = 0
+    while notes.left() > max(stop_at, 0):
+        block += 1
+        kind = block % 9
+        if kind == 3 and notes.left() >= 2:
+            items = "".join(
+                f"<li>{_words_with_notes(rng, notes, rng.randint(1, 3), 1)}</li>"
+                for _ in range(rng.randint(2, 4)))
+            parts.append(f"<ol>{items}</ol>")
+        elif kind == 5:
+            quote = _words_with_notes(rng, notes, rng.randint(3, 6), rng.randint(1, 2))
+            parts.append(f"<blockquote><p>{quote}</p></blockquote>")
+        elif kind == 7:
+            rows = "".join(
+                f"<tr><td>{html.escape(rng.choice(_SOURCES))}</td>"
+                f"<td>{_words_with_notes(rng, notes, 1, 1)}</td></tr>"
+                for _ in range(rng.randint(2, 3)))
+            parts.append("<table><thead><tr><th>Authority</th><th>Holding</th></tr>"
+                         f"</thead><tbody>{rows}</tbody></table>")
+        elif kind == 8 and notes.left() >= 2:
+            parts.append(f"<p>{_sentence(rng)}. {_two_notes_one_sentence(rng, notes)} "
+                         f"{_words_with_notes(rng, notes, rng.randint(2, 5), 1)}</p>")
+        elif kind == 4:
+            parts.append(f"<h2>{html.escape(_sentence(rng, 3, 7))}</h2>")
+        else:
+            sentences = rng.randint(3, 11)
+            parts.append(f"<p>{_words_with_notes(rng, notes, sentences, rng.randint(0, 4))}</p>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def stress_html(seed: int = 0, notes: int = 120, *, footnote_css: str | None = None) -> str:
+    """Return a complete HTML book with exactly ``notes`` page footnotes.
+
+    ``footnote_css`` replaces the ``@import`` of treatypress' footnotes.css.
+    """
+    rng = random.Random(seed)
+    pool = _Notes(rng, notes)
+    chapters: list[str] = []
+    number = 0
+    while pool.left() > 0:
+        number += 1
+        chapters.append(_chapter(rng, pool, number, rng.randint(18, 26)))
+    css = BOOK_CSS.replace("{fonts}", FONT_DIR.as_uri())
+    if footnote_css is None:
+        css = f'@import url("{FOOTNOTES_CSS.as_uri()}");\n{css}'
+    else:
+        css = f"{css}\n{footnote_css}"
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>Footnote stress book (seed {seed})</title>\n"
+        f"<style>{css}</style>\n</head>\n<body>\n"
+        '<h1 class="booktitle">Footnote stress book</h1>\n'
+        + "\n".join(chapters) + "\n</body>\n</html>\n")
+
+
+def _main(argv: list[str]) -> None:
+    pdf = argv[argv.index("--pdf") + 1] if "--pdf" in argv else None
+    args = [a for a in argv if not a.startswith("--") and a != pdf]
+    text = stress_html(int(args[0]) if args else 0, int(args[1]) if len(args) > 1 else 120)
+    if pdf is None:
+        sys.stdout.write(text)
+        return
+    import weasyprint
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from treatypress.pdf.footnotes import render_with_footnote_repair
+
+    result = render_with_footnote_repair(weasyprint.HTML(string=text))
+    result.document.write_pdf(pdf)
+    for problem in result.problems:
+        print(problem.message, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
