@@ -22,6 +22,13 @@ def apply() -> None:
     _applied = True
     _patch_initialize_false()
     _patch_xpath_cache()
+    _patch_conditions()
+    _patch_render_citation()
+    _patch_names_modes()
+    _patch_substitute_suppression()
+    _patch_locator_page_ranges()
+    _patch_label_case()
+    _patch_sort_collation()
 
 
 def _patch_xpath_cache() -> None:
@@ -54,6 +61,227 @@ def _patch_initialize_false() -> None:
     citeproc.model.Name.initialize = initialize
 
 
+def _patch_conditions() -> None:
+    """Two ``cs:if`` tests citeproc-py 0.11.1 gets wrong.
+
+    - ``disambiguate="true"`` is ignored (a "TODO"), so the test passes and Chicago 18th's short
+      notes print their disambiguation pieces always: "Paperback, ed. Tuskenis", "edition".
+      citeproc-py does no disambiguation at all, so the test is false (CSL 1.0.2: true only
+      when the cite is still ambiguous after the other disambiguation steps).
+    - ``position`` is decided from render order, ignoring notes; we decide it beforehand from
+      the note numbers (:mod:`.positions`) and store it on the cite as ``tp_position``.
+    """
+    original = citeproc.model.If.render
+
+    def render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        # with match="any" or "none" a false test changes nothing, and citeproc-py already
+        # fails an "any" with no other test; only match="all" needs the false test added
+        if self.get("disambiguate") == "true" and self.get("match", "all") == "all":
+            raise citeproc.model.ConditionFailed
+        return original(self, item, context=context, delimiter=delimiter, **kwargs)
+
+    def position(self: Any, item: Any, context: Any) -> list[bool]:
+        found = item.get("tp_position") if hasattr(item, "get") else None
+        if found is None or (context or self).xpath_search("./ancestor::*[self::cs:bibliography]"):
+            return [False]
+        kind, near = found.position.value, found.near_note
+        tests = {"first": kind == "first", "subsequent": kind != "first",
+                 "ibid": kind in ("ibid", "ibid-with-locator"), "ibid-with-locator": kind == "ibid-with-locator",
+                 "near-note": near and kind != "first"}
+        return [tests.get(p, False) for p in self.get("position").split()]
+
+    citeproc.model.If.render = render
+    citeproc.model.If._position = position
+
+
+# Private-use characters mark where each cite starts and ends in the rendered HTML, so that
+# each cite of a multi-work citation can be linked to its own bibliography entry.
+LINK_START, LINK_MID, LINK_END = "\ue000", "\ue001", "\ue002"
+
+
+def _patch_render_citation() -> None:
+    """citeproc-py 0.11.1 sorts a citation's cites in bibliography-registration order even when
+    the style has no ``cs:citation/cs:sort`` (CSL 1.0.2: then the cites keep the order the
+    author wrote). Also marks each cite for linking (``tp_link``) and runs the author-only /
+    suppress-author modes (``tp_mode``) only while the cite itself renders, not its sort keys."""
+
+    def render_citation(self: Any, citation: Any, callback: Any) -> Any:
+        good = [cite for cite in citation.cites if not cite.is_bad()]
+        if self.getparent().sort is not None:
+            good = self.getparent().sort.sort(good, self)
+        out = []
+        for item in good:
+            self.repressed = {}
+            mode = item.pop("tp_mode_pending", None)
+            if mode:
+                item["tp_mode"] = mode
+            try:
+                output = self.render_children(item)
+            except citeproc.model.VariableError:
+                continue
+            finally:
+                item.pop("tp_mode", None)
+            if mode == "author-only":
+                output = item.pop("tp_author", None)
+            if output is None:
+                continue
+            text = item.get("prefix", "") + output + item.get("suffix", "")
+            if item.get("tp_link"):
+                text = LINK_START + item["tp_link"] + LINK_MID + text + LINK_END
+            out.append(text)
+            self.getparent().cites.append(item)
+        if not out:
+            return None
+        if any(c.get("tp_bare") for c in good):  # author-only: no layout affixes or formatting
+            return self.join(out)
+        return self.format(self.wrap(self.join(out)))
+
+    citeproc.model.Layout.render_citation = render_citation
+
+
+def _patch_names_modes() -> None:
+    """Pandoc's ``@key`` (author only, then the rest) and ``[-@key]`` (suppress author): the
+    first ``cs:names`` a cite renders is its author (after substitution, as in citeproc-js);
+    it is kept alone ("author-only") or dropped ("suppress-author")."""
+    original = citeproc.model.Names.render
+
+    def render(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
+        mode = item.get("tp_mode") if hasattr(item, "get") else None
+        if not mode or item.get("tp_names_busy") or item.get("tp_names_done"):
+            return original(self, item, *args, **kwargs)
+        item["tp_names_busy"] = True
+        try:
+            text = original(self, item, *args, **kwargs)
+        finally:
+            item.pop("tp_names_busy", None)
+        if text is None:
+            return None
+        item["tp_names_done"] = True
+        if mode == "suppress-author":
+            return None
+        item["tp_author"] = text
+        return text
+
+    citeproc.model.Names.render = render
+
+
+def _patch_substitute_suppression() -> None:
+    """CSL 1.0.2 §"Substitute": variables rendered as a substitute (for the author) are
+    suppressed in the rest of the output. citeproc-py 0.11.1 suppresses only a substitute that
+    is a bare ``cs:text variable``; Chicago and APA substitute through macros, so the title or
+    container title prints twice ("Encyclopedia Lituanica, Encyclopedia Lituanica")."""
+    model = citeproc.model
+    original_text_variable = model.Text._variable
+    original_names_process = model.Names.process
+
+    def text_variable(self: Any, item: Any, context: Any) -> Any:
+        text = original_text_variable(self, item, context)
+        recording = _layout(self, context).__dict__.get("tp_recording")
+        if text is not None and recording is not None:
+            recording.append((self.tag, self.get("variable")))
+        return text
+
+    def names_process(self: Any, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any) -> Any:
+        layout = _layout(self, context)
+        repressed = layout.repressed.get(self.tag, [])
+        roles = self.get("variable").split()
+        if repressed and any(r in repressed for r in roles):
+            kept = " ".join(r for r in roles if r not in repressed)
+            if not kept:
+                return None
+            self.set("variable", kept)
+            try:
+                return original_names_process(self, item, names_context, context, **kwargs)
+            finally:
+                self.set("variable", " ".join(roles))
+        text = original_names_process(self, item, names_context, context, **kwargs)
+        recording = layout.__dict__.get("tp_recording")
+        if text is not None and recording is not None:
+            recording.extend((self.tag, r) for r in roles if r in item.reference)
+        return text
+
+    def substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        layout = _layout(self, context)
+        outer = layout.__dict__.get("tp_recording")
+        text = None
+        for child in self.getchildren():
+            layout.__dict__["tp_recording"] = recorded = []
+            try:
+                if isinstance(child, model.Names) and child.name is None:
+                    names = self.xpath_search("./parent::cs:names[1]")[0]
+                    text = child.render(item, names_context=names, context=context, **kwargs)
+                else:
+                    text = child.render(item, context=context, **kwargs)
+            except model.VariableError:
+                continue
+            finally:
+                layout.__dict__["tp_recording"] = outer
+            if text:
+                for tag, variable in recorded:
+                    layout.repressed.setdefault(tag, []).append(variable)
+                if outer is not None:
+                    outer.extend(recorded)
+                break
+        return text or None
+
+    model.Text._variable = text_variable
+    model.Names.process = names_process
+    model.Substitute.render = substitute_render
+
+
+def _layout(element: Any, context: Any) -> Any:
+    return (context if context is not None else element).get_layout()
+
+
+def _patch_locator_page_ranges() -> None:
+    """A page locator follows the style's ``page-range-format`` (Chicago: "554–55"), as page
+    variables do and as Pandoc's citeproc does; citeproc-py 0.11.1 only swaps "-" for "–"."""
+    original = citeproc.model.Text._variable
+
+    def text_variable(self: Any, item: Any, context: Any) -> Any:
+        if self.get("variable") == "locator" and item.has_locator and item.locator.label == "page":
+            try:
+                return self._process(str(item.locator.identifier), "page")
+            except (ValueError, TypeError):
+                pass
+        return original(self, item, context)
+
+    citeproc.model.Text._variable = text_variable
+
+
+def _patch_label_case() -> None:
+    """``text-case`` on a ``cs:label`` is ignored for title case because citeproc-py passes no
+    language; a label is a term of the style's locale, so it is English when the locale is
+    (APA: "(E. Tuskenis, Ed.)")."""
+
+    def markup(self: Any, text: Any) -> Any:
+        if not text:
+            return None
+        language = str(self.get_root().locales[0].get("{http://www.w3.org/XML/1998/namespace}lang") or "en")
+        return self.wrap(self.format(self.case(self.strip_periods(text), language[:2])))
+
+    citeproc.model.Label.markup = markup
+
+
+def _patch_sort_collation() -> None:
+    """Sort keys are compared with Unicode collation (Č after C, Ł after L, Cyrillic after
+    Latin), as Pandoc's citeproc does; citeproc-py 0.11.1 compares code points, so "Čepėnas"
+    and "Łossowski" sort after "Treadgold"."""
+    import icu
+
+    collator = icu.Collator.createInstance(icu.Locale.getRoot())
+    original = citeproc.model.Key.sort_keys
+
+    def sort_keys(self: Any, items: Any, context: Any) -> Any:
+        keys = original(self, items, context)
+        # citeproc-py lower-cases keys with str() and tries int(): a "k"-prefixed hex string
+        # of the ICU sort key survives both and compares in collation order
+        return [("k" + collator.getSortKey(str(k)).hex()) if k is not None and not isinstance(k, (int, float, tuple))
+                and hasattr(k, "lower") else k for k in keys]
+
+    citeproc.model.Key.sort_keys = sort_keys
+
+
 def _option(name_element: Any, option: str, context: Any) -> str | None:
     """A name option from the cs:name, else inherited from cs:citation/cs:bibliography/cs:style."""
     value = name_element.get(option)
@@ -72,8 +300,11 @@ _QUOTE_PUNCT = re.compile(r"(</?[a-z]+>)?”(</?[a-z]+>)?([.,])")
 
 def punctuation_in_quote(html: str) -> str:
     """en-US locales set ``punctuation-in-quote="true"``: commas and periods go inside the
-    closing quotation mark. citeproc-py 0.11.1 ignores the locale option."""
-    return _QUOTE_PUNCT.sub(lambda m: f"{m.group(3)}{m.group(1) or ''}”{m.group(2) or ''}", html)
+    closing quotation mark. citeproc-py 0.11.1 ignores the locale option. Then a comma or
+    period right after "?" or "!" is dropped (CSL 1.0.2 §"Punctuation": "wybawca?” Veidas",
+    not "wybawca?,” Veidas")."""
+    html = _QUOTE_PUNCT.sub(lambda m: f"{m.group(3)}{m.group(1) or ''}”{m.group(2) or ''}", html)
+    return re.sub(r"([?!])((?:</?[a-z]+>)*)[.,]", r"\1\2", html)
 
 
 def tidy_spacing(html: str) -> str:

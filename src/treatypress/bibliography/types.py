@@ -53,6 +53,9 @@ class FormattedCitations:
     notes: tuple[str, ...]  # one inline-HTML fragment per PlacedCitation, same order
     bibliography: tuple[BibEntry, ...]  # cited + nocite works, in the style's order
     bibliography_title: str  # "Bibliography" / "References", from the style's locale
+    # one per PlacedCitation: for ``@key`` in the text with a note style, the author's name that
+    # stays in the sentence (the note then omits it, as in Pandoc); "" for every other citation
+    in_text: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
