@@ -295,7 +295,7 @@ def _option(name_element: Any, option: str, context: Any) -> str | None:
     return None
 
 
-_QUOTE_PUNCT = re.compile(r"(</?[a-z]+>)?”(</?[a-z]+>)?([.,])")
+_QUOTE_PUNCT = re.compile(r"(</?[a-z]+(?: [^>]*)?>)?”(</?[a-z]+>)?([.,])")
 
 
 def punctuation_in_quote(html: str) -> str:
@@ -304,7 +304,7 @@ def punctuation_in_quote(html: str) -> str:
     period right after "?" or "!" is dropped (CSL 1.0.2 §"Punctuation": "wybawca?” Veidas",
     not "wybawca?,” Veidas")."""
     html = _QUOTE_PUNCT.sub(lambda m: f"{m.group(3)}{m.group(1) or ''}”{m.group(2) or ''}", html)
-    return re.sub(r"([?!])((?:</?[a-z]+>)*)[.,]", r"\1\2", html)
+    return re.sub(r"([?!])((?:</?[a-z]+(?: [^>]*)?>|”|’)*)[.,]", r"\1\2", html)
 
 
 def tidy_spacing(html: str) -> str:
