@@ -27,9 +27,9 @@ from .walk import main_tokens, reading_order
 __all__ = ["resolve", "ResolvedBook", "ResolvedChapter", "Heading", "Note"]
 
 
-def resolve(config: BookConfig, chapters: Sequence[ParsedChapter], *, standalone: bool = False
+def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
             ) -> tuple[ResolvedBook | None, tuple[Diagnostic, ...]]:
-    """Resolve a book (or, with ``standalone``, a handout that cites as if nothing came before)."""
+    """Resolve a book, or a handout: each call cites as if nothing came before it."""
     problems: list[Diagnostic] = []
     ids = IdRegistry()
     heading_ids: dict[int, str] = {}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Set up everything a build and the tests need, idempotently:
+#  - Debian packages: Pango/HarfBuzz for WeasyPrint, poppler-utils and qpdf (the tests read the
+#    real PDFs with them), a Java runtime for EPUBCheck; installed only when missing.
+#  - an isolated Python environment with the pinned dependencies and treatypress itself.
+set -euo pipefail
+venv="${1:-.venv}"
+need=()
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
