@@ -126,7 +126,7 @@ def _render(engine: CitationStylesBibliography, items: list[tuple[CiteItem, Cite
     rendered once per book (and once for print and screen, which differ only in ibid. and
     links): citeproc-py takes ~10 ms per Chicago note."""
     memo = _MEMO.setdefault((id(engine.source), tuple(engine.keys)), {})
-    key = (tuple((i.key, i.locator, i.label, i.prefix, i.suffix, i.suppress_author, p) for i, p in items), mode)
+    key = (id(engine.style), tuple((i.key, i.locator, i.label, i.prefix, i.suffix, i.suppress_author, p) for i, p in items), mode)
     if key not in memo:
         memo[key] = _render_uncached(engine, items, ids, mode)
     text = memo[key]
@@ -137,7 +137,7 @@ def _render(engine: CitationStylesBibliography, items: list[tuple[CiteItem, Cite
 
 
 # (source object, registered keys) -> rendered citations; the source is cached per Bibliography
-_MEMO: dict[tuple[int, tuple[str, ...]], dict[Any, str]] = {}
+_MEMO: dict[tuple[int, tuple[str, ...]], dict[Any, Any]] = {}
 
 
 def _render_uncached(engine: CitationStylesBibliography, items: list[tuple[CiteItem, CitePosition]],
@@ -179,6 +179,14 @@ def _bibliography(cp_style: CitationStylesStyle, engine: CitationStylesBibliogra
     """The entries of every registered work, without any cite's locator (fresh items)."""
     if not cp_style.has_bibliography():
         return ()
+    memo = _MEMO.setdefault((id(engine.source), tuple(engine.keys)), {})
+    if ("bibliography", id(cp_style)) not in memo:
+        memo[("bibliography", id(cp_style))] = _bibliography_uncached(cp_style, engine, keys_of)
+    return memo[("bibliography", id(cp_style))]  # type: ignore[return-value]
+
+
+def _bibliography_uncached(cp_style: CitationStylesStyle, engine: CitationStylesBibliography,
+                           keys_of: dict[str, str]) -> tuple[BibEntry, ...]:
     items = [CitationItem(key) for key in engine.keys]
     citation = CpCitation(items)
     citation.bibliography = engine
