@@ -112,7 +112,9 @@ class _Renderer(RendererHTML):
         blocks = self.bodies.get(note.footnote or 0, [])
         if not inline:
             return self.render(blocks, options, env)
-        runs = [self.renderInline(b.children or [], options, env) for b in blocks if b.type == "inline"]
+        # A soft line break inside a floated note came out as a hard one in WeasyPrint 70: a space.
+        runs = [self.renderInline(b.children or [], options, env).replace("\n", " ")
+                for b in blocks if b.type == "inline"]
         return "<br/>".join(runs)
 
     # --- figures, images, tables -----------------------------------------------------------

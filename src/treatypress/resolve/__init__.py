@@ -159,7 +159,8 @@ def _span_text(visit: object) -> str:
     block = getattr(visit, "block")
     token = getattr(visit, "token")
     children = block.children or []
-    start = children.index(token)
+    # Tokens compare equal by value, so two identical spans would be confused: find by identity.
+    start = next(i for i, child in enumerate(children) if child is token)
     depth, parts = 0, []
     for child in children[start + 1:]:
         if child.type == "span_open":

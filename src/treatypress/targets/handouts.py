@@ -19,7 +19,7 @@ from ..config import BookConfig
 from ..diagnostics import Diagnostic, Location, error, has_errors
 from ..manuscript import ChapterSource
 from ..markdown import parse_chapter
-from ..pdf.footnotes import check_footnotes
+from ..pdf.footnotes import render_with_footnote_repair
 from ..render import book_context, environment, render, render_chapters
 from ..resolve import resolve
 from ..styles import SafeFetcher, Styles
@@ -44,6 +44,9 @@ def build_handouts(config: BookConfig, sources: Sequence[ChapterSource]
 def _handout(config: BookConfig, source: ChapterSource, fonts: FontConfiguration
              ) -> tuple[Artifact | None, tuple[Diagnostic, ...]]:
     book, problems = resolve(config, [parse_chapter(source, config.book.language)])
+    # The .bib file's own problems (uncited entries, missing fields) were reported by the book.
+    problems = tuple(p for p in problems if p.code == "cite-unknown" or not (p.location is None or
+                     p.location.path == config.citations.bibliography) and p.code != "bib-uncited")
     if book is None or has_errors(problems):
         return None, problems
     styles = Styles(config.root)
@@ -55,12 +58,13 @@ def _handout(config: BookConfig, source: ChapterSource, fonts: FontConfiguration
     html = render(environment(styles), "handout.html.j2", **book_context(book), stylesheets=sheets,
                   title=chapter.chapter.title, lang=chapter.chapter.lang, body=Markup(chapter.html.body))
     fetcher = SafeFetcher((config.root, styles.folders[1]))
-    document = weasyprint.HTML(string=html, base_url=config.root.as_uri() + "/", url_fetcher=fetcher).render(
-        stylesheets=[weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")], font_config=fonts,
-        pdf_tags=True)
+    result = render_with_footnote_repair(
+        weasyprint.HTML(string=html, base_url=config.root.as_uri() + "/", url_fetcher=fetcher),
+        [weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")],
+        expected=[note.id for note in chapter.chapter.notes], font_config=fonts, pdf_tags=True)
+    document = result.document
     found: list[Diagnostic] = list(fetcher.refused)
-    expected = [note.id for note in chapter.chapter.notes]
-    found.extend(error("footnote-misplaced", p.message, Location(source.rel)) for p in check_footnotes(document, expected))
+    found.extend(error("footnote-misplaced", p.message, Location(source.rel)) for p in result.problems)
     limit = source.meta.get("pages")
     if isinstance(limit, int) and len(document.pages) > limit:
         overflow = _overflow(document, limit)

@@ -20,7 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from ..diagnostics import Diagnostic, error
 from ..index import PageRef, render_print
-from ..pdf.footnotes import check_footnotes
+from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
 from ..pdf.pagelabels import LabelRange, add_page_labels
 from ..render import book_context, environment, render, render_chapters
 from ..resolve import ResolvedBook
@@ -39,6 +39,8 @@ class PrintLayout:
     anchors: dict[str, int]  # element id -> physical page index (0-based)
     body_start: int  # physical index of arabic page 1
     fetcher_problems: tuple[Diagnostic, ...]
+    footnote_problems: tuple[FootnoteProblem, ...]  # what the check found after any repair
+    layouts: int  # full layout passes made: 1 unless a footnote had to be repaired
 
 
 def stylesheets(styles: Styles) -> list[str]:
@@ -77,13 +79,16 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
     if book.config.pdf.hyphenate:
         html = html.replace("<html ", "<html data-hyphenate=\"\" ", 1)
     fetcher = SafeFetcher((book.config.root, styles.folders[1]))
-    document = weasyprint.HTML(string=html, base_url=book.config.root.as_uri() + "/", url_fetcher=fetcher
-                               ).render(stylesheets=[page_css(book, variant)], font_config=fonts,
-                                        pdf_tags=variant == "accessible")
+    expected = [note.id for chapter in book.chapters for note in chapter.notes]
+    result = render_with_footnote_repair(
+        weasyprint.HTML(string=html, base_url=book.config.root.as_uri() + "/", url_fetcher=fetcher),
+        [page_css(book, variant)], expected=expected, font_config=fonts, pdf_tags=variant == "accessible")
+    document = result.document
     anchors = {name: number for number, page in enumerate(document.pages) for name in page.anchors}
     body_start = anchors.get(f"section-{first_body}", 0) if first_body else 0
     labels = tuple(_folio(i, body_start) for i in range(len(document.pages)))
-    return PrintLayout(document, labels, anchors, body_start, tuple(fetcher.refused))
+    return PrintLayout(document, labels, anchors, body_start, tuple(fetcher.refused), result.problems,
+                       result.layouts)
 
 
 def _folio(index: int, body_start: int) -> str:
@@ -111,8 +116,7 @@ def page_refs(layout: PrintLayout, anchors: Sequence[str]) -> dict[str, PageRef]
 def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
               ) -> tuple[Artifact | None, tuple[Diagnostic, ...]]:
     problems: list[Diagnostic] = list(layout.fetcher_problems)
-    expected = [note.id for chapter in book.chapters for note in chapter.notes]
-    for problem in check_footnotes(layout.document, expected):
+    for problem in layout.footnote_problems:
         problems.append(error("footnote-misplaced", problem.message, None,
                               "shorten the note or rephrase the paragraph around its call"))
     pages = list(layout.document.pages)
