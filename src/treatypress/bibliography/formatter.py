@@ -122,18 +122,38 @@ def _strip_layout_suffix(text: str) -> str:
 
 def _render(engine: CitationStylesBibliography, items: list[tuple[CiteItem, CitePosition]],
             ids: dict[str, str], keys_of: dict[str, str], link: bool, mode: str = "") -> str:
-    """One citation's HTML; the same citation in the same position renders the same, so it is
-    rendered once per book (and once for print and screen, which differ only in ibid. and
-    links): citeproc-py takes ~10 ms per Chicago note."""
+    """One citation's HTML. citeproc-py takes ~5 ms per Chicago note, and a book cites the same
+    work in the same position many times with only the locator changing, so a citation is
+    rendered once per (works, positions, affixes, kinds of locator) with a marker where each
+    locator goes, and the real locators are put in afterwards. Print and screen share the
+    renders (they differ only in ibid. and links, which are not part of the render)."""
     memo = _MEMO.setdefault((id(engine.source), tuple(engine.keys)), {})
-    key = (id(engine.style), tuple((i.key, i.locator, i.label, i.prefix, i.suffix, i.suppress_author, p) for i, p in items), mode)
+    key = (id(engine.style), tuple((i.key, _locator_kind(i), i.prefix, i.suffix, i.suppress_author, p)
+                                   for i, p in items), mode)
     if key not in memo:
         memo[key] = _render_uncached(engine, items, ids, mode)
-    text = memo[key]
+    text, elements = memo[key]
+    for n, (item, _) in enumerate(items):
+        if n in elements:
+            located = fixes.format_locator(elements[n], item.label, item.locator)
+            text = text.replace(_marker(n), html.escape(located, quote=False))
     if link:
         text = _LINK.sub(lambda m: f'<a class="cite" href="#ref-{html.escape(keys_of[m.group(1)])}">'
                                    f"{m.group(2)}</a>", text)
     return _clean(_LINK.sub(r"\2", text))
+
+
+def _locator_kind(item: CiteItem) -> tuple[str, bool, bool] | None:
+    """What of a locator can change a render besides its text: its label, and whether it is
+    plural ("pp.") and numeric (Chicago labels only numeric locators)."""
+    if not item.locator:
+        return None
+    return item.label, fixes.locator_is_plural(item.locator), fixes.locator_is_numeric(item.locator)
+
+
+def _marker(n: int) -> str:
+    """Stands in for the locator of the n-th cite of a citation while it renders."""
+    return f"{fixes.LOCATOR}{n}{fixes.LOCATOR}"
 
 
 # (source object, registered keys) -> rendered citations; the source is cached per Bibliography
@@ -141,10 +161,11 @@ _MEMO: dict[tuple[int, tuple[str, ...]], dict[Any, Any]] = {}
 
 
 def _render_uncached(engine: CitationStylesBibliography, items: list[tuple[CiteItem, CitePosition]],
-                     ids: dict[str, str], mode: str) -> str:
-    """The citation's HTML with each cite between link markers (see :data:`fixes.LINK_START`)."""
+                     ids: dict[str, str], mode: str) -> tuple[str, dict[int, Any]]:
+    """The citation's HTML with each cite between link markers (see :data:`fixes.LINK_START`)
+    and each locator as a marker; and, by cite index, the element that prints the locator."""
     prepared = []
-    for item, position in items:
+    for n, (item, position) in enumerate(items):
         kwargs: dict[str, Any] = {}
         if item.locator:
             kwargs["locator"] = Locator(item.label, item.locator)
@@ -155,6 +176,8 @@ def _render_uncached(engine: CitationStylesBibliography, items: list[tuple[CiteI
         cite = CitationItem(ids[item.key], **kwargs)
         cite["tp_position"] = position
         cite["tp_link"] = cite.key
+        if item.locator:
+            cite["tp_locator_marker"] = _marker(n)
         cite_mode = mode or ("suppress-author" if item.suppress_author else "")
         if cite_mode:
             cite["tp_mode_pending"] = cite_mode
@@ -168,7 +191,8 @@ def _render_uncached(engine: CitationStylesBibliography, items: list[tuple[CiteI
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         rendered = engine.style.render_citation(citation, engine._cites, lambda item: None)
-    return str(rendered) if rendered is not None else ""
+    elements = {n: c["tp_locator_element"] for n, c in enumerate(prepared) if "tp_locator_element" in c}
+    return (str(rendered) if rendered is not None else ""), elements
 
 
 _LINK = re.compile(f"{fixes.LINK_START}([^{fixes.LINK_MID}]*){fixes.LINK_MID}(.*?){fixes.LINK_END}", re.S)
