@@ -1,10 +1,12 @@
 """Page footnotes that never stray: check the laid-out pages, repair if needed.
 
 WeasyPrint 70 sets ``float: footnote`` notes well most of the time, but not
-always (issue 6). Measured on ``benchmarks/stressbook.py`` (120 notes, seeds
-0-7), the lead's convention (``footnote-policy: line``, widows and orphans 2)
-put 15 notes on the page after their call and dropped 2 notes. Every one of
-them came from one place, ``weasyprint/layout/block.py::_linebox_layout``:
+always (issue 6). Measured on ``benchmarks/stressbook.py`` (8 books of 120
+notes, seeds 0-7), the lead's convention (``footnote-policy: line``, widows and
+orphans 2) put 12 notes on the page after their call and dropped 2 notes. A
+trace of ``report_footnote`` callers ties them to one branch of
+``weasyprint/layout/block.py::_linebox_layout`` (line 398), and turning that
+branch off leaves none:
 
 * When a line does not fit and orphans/widows forbid breaking just before it
   (the second line of a paragraph at a page end, with ``orphans: 2``),
@@ -297,7 +299,7 @@ def note_ids(html: weasyprint.HTML) -> tuple[str, ...]:
 
 # --- the WeasyPrint 70 workaround ----------------------------------------------
 
-# Workaround, 2025 (WeasyPrint 70.0): Kozea/WeasyPrint#2432's remedy moves the
+# Workaround, 2026-11 (WeasyPrint 70.0): Kozea/WeasyPrint#2432's remedy moves the
 # page's notes away from their calls and skips the squeezed line's own notes.
 # Remove when WeasyPrint keeps notes with their calls there (see #1564, #2502).
 _REPORT_BRANCH = "report = not context.in_column and can_break_now and not could_break_before"
@@ -362,12 +364,20 @@ def _repair_target(document: weasyprint.Document, problem: FootnoteProblem) -> A
     last = facts.lines[-1]
     before = (_page_facts(problem.call_page - 1, document.pages[problem.call_page - 2])
               if problem.call_page > 1 else None)
-    if before is not None and any(line.block is last.block for line in before.lines):
+    target = last.block
+    if before is not None and any(line.block is target for line in before.lines):
         # The block began on an earlier page; a forced break would not move
         # the squeezed lines. Push the block holding the note's call instead.
         holders = [block for ident, block in facts.calls if ident == problem.note_id]
-        return holders[0] if holders else None
-    return last.block
+        if not holders:
+            return None
+        target = holders[0]
+    # Never trade a stray note for a page left more than half empty.
+    first_top = next(line.top for line in facts.lines if line.block is target)
+    usable = facts.area_top - facts.content_top
+    if usable <= 0 or (first_top - facts.content_top) / usable < HALF_EMPTY_FILL:
+        return None
+    return target
 
 
 def _describe(element: Any) -> str:
