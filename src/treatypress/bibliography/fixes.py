@@ -11,6 +11,8 @@ from typing import Any
 
 import citeproc.model
 
+from treatypress.bibliography import sorting
+
 _applied = False
 
 
@@ -31,7 +33,7 @@ def apply() -> None:
     _patch_is_numeric_locator()
     _patch_reference_lookup()
     _patch_label_case()
-    _patch_sort_collation()
+    sorting.apply()  # cs:sort: plain-text keys, Unicode collation, keys rendered lazily
 
 
 def _patch_xpath_cache() -> None:
@@ -371,25 +373,6 @@ def _patch_label_case() -> None:
         return self.wrap(self.format(self.case(self.strip_periods(text), language[:2])))
 
     citeproc.model.Label.markup = markup
-
-
-def _patch_sort_collation() -> None:
-    """Sort keys are compared with Unicode collation (Č after C, Ł after L, Cyrillic after
-    Latin), as Pandoc's citeproc does; citeproc-py 0.11.1 compares code points, so "Čepėnas"
-    and "Łossowski" sort after "Treadgold"."""
-    import icu
-
-    collator = icu.Collator.createInstance(icu.Locale.getRoot())
-    original = citeproc.model.Key.sort_keys
-
-    def sort_keys(self: Any, items: Any, context: Any) -> Any:
-        keys = original(self, items, context)
-        # citeproc-py lower-cases keys with str() and tries int(): a "k"-prefixed hex string
-        # of the ICU sort key survives both and compares in collation order
-        return [("k" + collator.getSortKey(str(k)).hex()) if k is not None and not isinstance(k, (int, float, tuple))
-                and hasattr(k, "lower") else k for k in keys]
-
-    citeproc.model.Key.sort_keys = sort_keys
 
 
 def _option(name_element: Any, option: str, context: Any) -> str | None:

@@ -219,7 +219,11 @@ def _bibliography_uncached(cp_style: CitationStylesStyle, engine: CitationStyles
         ordered = cp_style.sort_bibliography(items)
         # one at a time: citeproc-py drops an entry that renders empty, which would shift keys
         rendered = [cp_style.render_bibliography([item]) for item in ordered]
-    return tuple(BibEntry(keys_of[item.key], _clean(str(text[0]))) for item, text in zip(ordered, rendered) if text)
+    # Every cited work keeps its entry, even one the style leaves out of the bibliography
+    # (Chicago: unsigned encyclopedia entries, CMOS18 14.130): an empty entry, as Pandoc writes
+    # it, so that the cite's link to "#ref-KEY" still has a target (EPUBCheck: no broken links).
+    return tuple(BibEntry(keys_of[item.key], _clean(str(text[0])) if text else "")
+                 for item, text in zip(ordered, rendered))
 
 
 @lru_cache(maxsize=16)
