@@ -7,6 +7,7 @@ XHTML and checked by EPUBCheck), and where images live.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -21,6 +22,7 @@ from .resolve import Note, ResolvedBook, ResolvedChapter
 from .resolve.walk import footnote_bodies, main_tokens
 
 TARGETS = ("print", "epub", "web")
+_PUNCTUATION = re.compile(r"[.,;:!?]+")
 # Attributes that mean something in HTML; index and other tool attributes are not written.
 _KEPT = ("id", "class", "lang", "dir", "title")
 
@@ -40,8 +42,39 @@ class _Renderer(RendererHTML):
         self.chapter = chapter
         self.bodies = footnote_bodies(chapter.parsed.tokens)
         for name in ("heading_open", "footnote_ref", "citation", "span_open", "span_close", "image",
-                     "paragraph_open", "paragraph_close", "table_open", DIV_OPEN, DIV_CLOSE):
+                     "paragraph_open", "paragraph_close", "table_open", "softbreak", DIV_OPEN, DIV_CLOSE):
             self.rules[name] = getattr(self, "_" + name.replace("container_", ""))
+
+    # --- inline runs ----------------------------------------------------------------------
+    def renderInline(self, tokens: Sequence[Token], options: Any, env: Any) -> str:
+        """Pandoc's rule for note citations: the call swallows the space before it and goes after
+        the punctuation that follows ("recognised [@a]." -> "recognised.¹")."""
+        out: list[str] = []
+        moved: dict[int, int] = {}
+        env["after_call"] = False
+        for position, token in enumerate(tokens):
+            if token.type == "citation" and id(token) in self.ctx.book.note_calls:
+                out = ["".join(out).rstrip()]
+                following = tokens[position + 1] if position + 1 < len(tokens) else None
+                if following is not None and following.type == "text":
+                    punctuation = _PUNCTUATION.match(following.content)
+                    if punctuation:
+                        out.append(escape(punctuation.group(), quote=False))
+                        moved[id(following)] = punctuation.end()
+            if id(token) in moved:
+                out.append(escape(token.content[moved[id(token)]:], quote=False))
+            elif token.type in self.rules:
+                out.append(self.rules[token.type](tokens, position, options, env))
+            else:
+                out.append(self.renderToken(tokens, position, options, env))
+            # Two calls side by side would read as one number ("34"): the second gets a comma.
+            env["after_call"] = id(token) in self.ctx.book.note_calls
+        return "".join(out)
+
+    def _softbreak(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        # A newline beside a floated note became a forced line break in WeasyPrint 70's print
+        # layout (seen 2026-11 in the booklet); a space is what a soft break means anyway.
+        return " "
 
     # --- headings, spans, divs -------------------------------------------------------------
     def _heading_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -96,11 +129,14 @@ class _Renderer(RendererHTML):
         return self.ctx.book.citation_html[_style_target(self.ctx.target)].get(id(token), "")
 
     def _call(self, note: Note, options: Any, env: Any) -> str:
+        follows = env.get("after_call", False)
         if self.ctx.target == "print":
             body = self.note_body(note, options, env, inline=True)
-            return f'<a class="fn-call" id="{note.ref_id}"></a><span class="footnote" id="{note.id}">{body}</span>'
+            css = "footnote follows" if follows else "footnote"
+            return f'<a class="fn-call" id="{note.ref_id}"></a><span class="{css}" id="{note.id}">{body}</span>'
         epub = ' epub:type="noteref"' if self.ctx.target == "epub" else ""
-        return (f'<a class="noteref" id="{note.ref_id}" href="{self.ctx.href(note.id)}"{epub} '
+        comma = '<span class="noteref-sep">,</span>' if follows else ""
+        return (f'{comma}<a class="noteref" id="{note.ref_id}" href="{self.ctx.href(note.id)}"{epub} '
                 f'role="doc-noteref">{note.number}</a>')
 
     def note_body(self, note: Note, options: Any, env: Any, *, inline: bool) -> str:

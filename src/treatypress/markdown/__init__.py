@@ -61,6 +61,13 @@ def _quotes(language: str) -> str:
                                                   kinds.ALT_QUOTATION_START, kinds.ALT_QUOTATION_END))
 
 
+def typeset_plain(text: str, language: str) -> str:
+    """A plain string (a title from front matter) with the same quotes and dashes as the text."""
+    tokens = make_parser(language).parseInline(text)
+    return "".join(child.content for token in tokens for child in token.children or ()
+                   if child.type in ("text", "code_inline"))
+
+
 def parse_chapter(source: ChapterSource, language: str) -> ParsedChapter:
     env: dict[str, Any] = {}
     tokens = make_parser(language).parse(source.text, env)

@@ -16,7 +16,7 @@ from ..bibliography.types import PlacedCitation
 from ..config import BookConfig
 from ..diagnostics import Diagnostic, Location, error, has_errors
 from ..index import IndexDef, IndexMark, build_indexes, is_index_mark, parse_mark
-from ..markdown import ParsedChapter
+from ..markdown import ParsedChapter, typeset_plain
 from ..markdown.divs import DIV_CLOSE, DIV_OPEN, div_attrs
 from .labels import IdRegistry, plain_text
 from .locate import locate
@@ -45,7 +45,10 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
         rel, text = chapter.source.rel, chapter.source.text
         headings = _headings(chapter, index, ids, heading_ids, problems)
         chapter_id = headings[0].id if headings else ids.automatic(Path(rel).stem, Location(rel))
-        title = str(chapter.source.meta.get("title") or (headings[0].text if headings else Path(rel).stem))
+        # The heading as typeset wins; front matter titles get the same quotes and dashes.
+        language = config.book.language
+        title = headings[0].text if headings else typeset_plain(str(chapter.source.meta.get("title") or
+                                                                    Path(rel).stem), language)
         notes: list[Note] = []
         div_stack: list[str | None] = []  # anchor of each open fenced div that is an index range
         for visit in reading_order(chapter):
@@ -99,7 +102,8 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
         for note in notes:
             anchor_chapter[note.id] = anchor_chapter[note.ref_id] = index
         resolved.append(ResolvedChapter(chapter, index, chapter_id, chapter.source.kind, title,
-                                        str(chapter.source.meta.get("short_title") or title),
+                                        typeset_plain(str(chapter.source.meta.get("short_title") or title),
+                                                      language),
                                         str(chapter.source.meta.get("lang") or config.book.language),
                                         headings, tuple(notes)))
 

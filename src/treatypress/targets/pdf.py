@@ -84,7 +84,10 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
         weasyprint.HTML(string=html, base_url=book.config.root.as_uri() + "/", url_fetcher=fetcher),
         [page_css(book, variant)], expected=expected, font_config=fonts, pdf_tags=variant == "accessible")
     document = result.document
-    anchors = {name: number for number, page in enumerate(document.pages) for name in page.anchors}
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for name in page.anchors:  # a box split over pages repeats its id: keep the first page
+            anchors.setdefault(name, number)
     body_start = anchors.get(f"section-{first_body}", 0) if first_body else 0
     labels = tuple(_folio(i, body_start) for i in range(len(document.pages)))
     return PrintLayout(document, labels, anchors, body_start, tuple(fetcher.refused), result.problems,
