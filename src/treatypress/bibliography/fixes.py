@@ -70,6 +70,23 @@ def _patch_static_queries() -> None:
         return macros[key]
 
     model.CitationStylesElement.get_macro = get_macro
+    # an element's root and a locale's options are fixed once the style is parsed
+    model.CitationStylesElement.get_root = _memoised(model.CitationStylesElement.get_root)
+    locale_option = model.Locale.get_option
+    options: dict[tuple[Any, str], Any] = {}
+
+    def get_option(self: Any, name: str) -> Any:
+        if (self, name) not in options:
+            try:
+                options[(self, name)] = locale_option(self, name)
+            except IndexError:
+                options[(self, name)] = IndexError
+        found = options[(self, name)]
+        if found is IndexError:
+            raise IndexError
+        return found
+
+    model.Locale.get_option = get_option
 
 
 def _memoised(method: Any) -> Any:
@@ -108,14 +125,33 @@ def _patch_conditions() -> None:
     - ``position`` is decided from render order, ignoring notes; we decide it beforehand from
       the note numbers (:mod:`.positions`) and store it on the cite as ``tp_position``.
     """
-    original = citeproc.model.If.render
+    model = citeproc.model
+    tests = {"type": model.If._type, "variable": model.If._variable, "is-numeric": None,
+             "is-uncertain-date": model.If._is_uncertain_date, "locator": model.If._locator}
+    specs: dict[Any, tuple[Any, ...]] = {}
 
     def render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        # citeproc-py's If.render, with the element's attributes read once (speed: lxml builds
+        # a proxy on each attribute access, and conditions run ~100 times per note)
+        spec = specs.get(self)
+        if spec is None:
+            attrib = self.attrib
+            spec = specs[self] = (tuple(name for name in tests if name in attrib), "position" in attrib,
+                                  self.get("match", "all"), self.get("disambiguate") == "true")
+        names, has_position, match, disambiguate = spec
         # with match="any" or "none" a false test changes nothing, and citeproc-py already
         # fails an "any" with no other test; only match="all" needs the false test added
-        if self.get("disambiguate") == "true" and self.get("match", "all") == "all":
-            raise citeproc.model.ConditionFailed
-        return original(self, item, context=context, delimiter=delimiter, **kwargs)
+        if disambiguate and match == "all":
+            raise model.ConditionFailed
+        results: list[bool] = []
+        for name in names:
+            results += self._is_numeric(item) if name == "is-numeric" else tests[name](self, item)
+        if has_position:
+            results += self._position(item, context)
+        result = any(results) if match == "any" else not any(results) if match == "none" else all(results)
+        if not result:
+            raise model.ConditionFailed
+        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
 
     def position(self: Any, item: Any, context: Any) -> list[bool]:
         found = item.get("tp_position") if hasattr(item, "get") else None
