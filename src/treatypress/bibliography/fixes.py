@@ -250,8 +250,14 @@ def _patch_substitute_suppression() -> None:
     original_names_process = model.Names.process
 
     def text_variable(self: Any, item: Any, context: Any) -> Any:
-        text = original_text_variable(self, item, context)
         recording = _layout(self, context).__dict__.get("tp_recording")
+        if recording is not None and (self.tag, self.get("variable")) in recording:
+            # suppressed at once, within the substitute too, as in Pandoc's citeproc: Chicago's
+            # unsigned encyclopedia note substitutes a macro that prints the container title
+            # and then the source, which prints it again ("Encyclopedia Lituanica,
+            # Encyclopedia Lituanica, vol. 3")
+            return None
+        text = original_text_variable(self, item, context)
         if text is not None and recording is not None:
             recording.append((self.tag, self.get("variable")))
         return text

@@ -237,7 +237,12 @@ def _source(bib: Bibliography, ids: dict[str, str]) -> CiteProcJSON:
     """The citeproc-py source for ``bib``, built once per Bibliography (print and screen)."""
     found = _SOURCES.get(bib)
     if found is None:
-        found = _SOURCES[bib] = CiteProcJSON([{**r.csl, "id": ids[r.key]} for r in bib.records.values()])
+        with warnings.catch_warnings():
+            # citeproc-py 0.11.1 stores "volume-title" (CSL 1.0.2) and its conditions test it,
+            # but its list of known variables lacks it, so it warns on every build
+            warnings.filterwarnings("ignore", r"The following arguments for Reference are unsupported: "
+                                    r"volume_title$", UserWarning)
+            found = _SOURCES[bib] = CiteProcJSON([{**r.csl, "id": ids[r.key]} for r in bib.records.values()])
         _MEMO.clear()  # memo keys hold source ids; start afresh with each new bibliography
     return found
 
