@@ -325,6 +325,8 @@ def _patch_locator_page_ranges() -> None:
     original = citeproc.model.Text._variable
 
     def text_variable(self: Any, item: Any, context: Any) -> Any:
+        if self.get("variable") == "year-suffix" and item.get("tp_year_suffix"):
+            return item["tp_year_suffix"]  # decided by the formatter (:mod:`.disambiguate`)
         if self.get("variable") == "locator" and item.has_locator:
             marker = item.get("tp_locator_marker")
             if marker is not None:

