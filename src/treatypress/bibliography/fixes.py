@@ -87,6 +87,26 @@ def _patch_static_queries() -> None:
         return found
 
     model.Locale.get_option = get_option
+    # child lookups by name ("layout", "sort", "terms"), and the types a cs:if tests
+    children: dict[tuple[Any, str], Any] = {}
+    find_child = model.SomewhatObjectifiedElement.__getattr__
+
+    def getattr_(self: Any, name: str) -> Any:
+        if (self, name) not in children:
+            children[(self, name)] = find_child(self, name)
+        return children[(self, name)]
+
+    model.SomewhatObjectifiedElement.__getattr__ = getattr_
+    types: dict[Any, tuple[str, ...]] = {}
+
+    def type_(self: Any, item: Any) -> list[bool]:
+        wanted = types.get(self)
+        if wanted is None:
+            wanted = types[self] = tuple(t.lower() for t in self.get("type").split())
+        kind = dict.get(item.reference, "type")
+        return [t == kind for t in wanted]
+
+    model.If._type = type_
 
 
 def _memoised(method: Any) -> Any:
