@@ -197,12 +197,13 @@ LOCATOR = "\ue003"
 def _patch_render_citation() -> None:
     """citeproc-py 0.11.1 sorts a citation's cites in bibliography-registration order even when
     the style has no ``cs:citation/cs:sort`` (CSL 1.0.2: then the cites keep the order the
-    author wrote). Also marks each cite for linking (``tp_link``) and runs the author-only /
+    author wrote), and sorts by ``cs:sort`` even when a cite has a prefix, which Pandoc does not. Also marks each cite for linking (``tp_link``) and runs the author-only /
     suppress-author modes (``tp_mode``) only while the cite itself renders, not its sort keys."""
 
     def render_citation(self: Any, citation: Any, callback: Any) -> Any:
         good = [cite for cite in citation.cites if not cite.is_bad()]
-        if self.getparent().sort is not None:
+        # Pandoc's citeproc keeps the author's order when a cite has a prefix ("see A; also B")
+        if self.getparent().sort is not None and not any(cite.get("prefix") for cite in good):
             good = self.getparent().sort.sort(good, self)
         out = []
         for item in good:

@@ -115,7 +115,15 @@ def _note(engine: CitationStylesBibliography, placed: PlacedCitation, items: lis
     text = _render(engine, items, ids, keys_of, suffixes, link)
     if style.is_note_style and placed.in_note:
         return "(" + _strip_layout_suffix(text) + ")", ""
+    if style.is_note_style:  # the citation is the note: it starts a sentence ("See Senn")
+        return _capitalise(text), ""
     return text, ""
+
+
+def _capitalise(text: str) -> str:
+    """Upper-case the first letter of the text, past any tags and link markers (as Pandoc)."""
+    return re.sub(r"^((?:<[^>]+>|[\ue000-\ue0ff][^\ue001]*\ue001|[^\w<])*)(\w)",
+                  lambda m: m.group(1) + m.group(2).upper(), text, count=1)
 
 
 def _strip_layout_suffix(text: str) -> str:

@@ -37,7 +37,8 @@ for _label, _terms in {
     "column": "column columns col. cols.",
     "figure": "figure figures fig. figs.",
     "folio": "folio folios fol. fols.",
-    "number": "number numbers no. nos.",
+    # Pandoc reads "no." as the en-US locale's short term for "issue"; "number" is no label
+    "issue": "issue issues no. nos.",
     "line": "line lines l. ll.",
     "note": "note notes n. nn.",
     "opus": "opus opera op. opp.",
@@ -57,7 +58,7 @@ _LABELS.pop("verbo", None)
 _LABEL_ALT = "|".join(re.escape(t) for t in sorted(_LABELS, key=len, reverse=True))
 _LOC_VALUE = r"[\divxlcdmIVXLCDM]+[a-z]?(?:\s*(?:[-–—]|,|&|and)\s*[\divxlcdmIVXLCDM]+[a-z]?)*"
 _LOCATOR_RE = re.compile(
-    rf"^,?\s*(?:(?P<label>{_LABEL_ALT})(?![\w])\s*)?(?:\{{(?P<braced>[^{{}}]*)\}}|(?P<value>{_LOC_VALUE}))"
+    rf"^,?\s*(?:\{{(?P<braced>[^{{}}]*)\}}|(?:(?P<label>{_LABEL_ALT})(?![\w])\s*)?(?P<value>{_LOC_VALUE}))"
     r"(?P<rest>(?=[\s,;.)]|$).*)$",
     re.S,
 )
@@ -150,7 +151,11 @@ def _locator(suffix: str) -> tuple[str, str, str]:
     if not match:
         return "", "page", suffix.strip()
     label = _LABELS.get(match.group("label") or "", "page")
-    value = match.group("braced") if match.group("braced") is not None else match.group("value")
+    value = match.group("value")
+    if match.group("braced") is not None:  # Pandoc: "{s.v. Vilnius}", label and all in braces
+        inner = re.match(rf"\s*(?:(?P<label>{_LABEL_ALT})(?![\w])\s*)?(?P<value>.*)", match.group("braced"), re.S)
+        assert inner is not None  # the pattern matches any text
+        label, value = _LABELS.get(inner.group("label") or "", "page"), inner.group("value")
     return value.strip(), label, match.group("rest").strip()
 
 
