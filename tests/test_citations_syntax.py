@@ -79,3 +79,38 @@ def test_file_positions_count_front_matter() -> None:
     (_, c1), (_, c2) = cites(src)
     assert (c1.items[0].line, c1.items[0].col) == (5, 11)
     assert (c2.items[0].line, c2.items[0].col) == (7, 11)
+
+
+LABELS = [  # (as written, CSL locator label, locator) -- Pandoc's en-US terms
+    ("bk. 2", "book", "2"), ("chap. 3", "chapter", "3"), ("chaps. 3–4", "chapter", "3–4"),
+    ("ch. 3", "chapter", "3"), ("col. 3", "column", "3"), ("fig. 4", "figure", "4"),
+    ("fol. 5", "folio", "5"), ("no. 8", "issue", "8"), ("nos. 8–9", "issue", "8–9"),
+    ("l. 12", "line", "12"), ("ll. 12–14", "line", "12–14"), ("n. 7", "note", "7"),
+    ("op. 9", "opus", "9"), ("p. 3", "page", "3"), ("pp. 33–35", "page", "33–35"),
+    ("para. 6", "paragraph", "6"), ("¶ 4", "paragraph", "4"), ("pt. 1", "part", "1"),
+    ("sec. 2", "section", "2"), ("§ 5", "section", "5"), ("v. 3", "verse", "3"),
+    ("vol. 2", "volume", "2"), ("vols. 1–2", "volume", "1–2"), ("{s.v. Vilnius}", "sub-verbo", "Vilnius"),
+    ("{iv, vi–xi}", "page", "iv, vi–xi"), ("xii", "page", "xii"),
+]
+
+
+def test_every_locator_label() -> None:
+    for written, label, locator in LABELS:
+        item = one(f"[@a, {written}]").items[0]
+        assert (item.label, item.locator, item.suffix) == (label, locator, ""), written
+
+
+def test_not_a_locator_stays_suffix() -> None:
+    item = one("[@a, number 8]").items[0]  # Pandoc: "number" is not a locator term
+    assert (item.locator, item.suffix) == ("", ", number 8")
+
+
+def test_forms_the_booklet_does_not_use() -> None:
+    c = one("[see @a, 3; @b]")
+    assert [(i.prefix, i.key, i.locator) for i in c.items] == [("see", "a", "3"), ("", "b", "")]
+    c = one("[@a; @b; @c]")
+    assert [i.key for i in c.items] == ["a", "b", "c"] and not c.author_in_text
+    item = one("[-@a, 12]").items[0]
+    assert item.suppress_author and item.locator == "12"
+    c = one("As @a [p. 3] says.")
+    assert c.author_in_text and (c.items[0].locator, c.items[0].label) == ("3", "page")

@@ -1,0 +1,54 @@
+"""Every cited and nocite work has a bibliography entry (the target of "#ref-KEY" links)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from treatypress.bibliography import Citation, CiteItem, PlacedCitation, format_citations, load_bibliography, load_style
+
+ROOT = Path(__file__).parent.parent
+BIB = ROOT / "references.bib"
+
+
+def _format(style_name: str, cited: list[str], nocite: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    bib, _ = load_bibliography(BIB, "references.bib", [*cited, *nocite], nocite=nocite)
+    style, _ = load_style(style_name, ROOT, "en-US")
+    assert style is not None
+    cites = [PlacedCitation(Citation((CiteItem(k),), False), "m.md", n + 1, False) for n, k in enumerate(cited)]
+    result, problems = format_citations(bib, style, cites, expand_ibid=False, link=True)
+    assert not problems
+    return [(e.key, e.html) for e in result.bibliography]
+
+
+@pytest.mark.parametrize("style_name", ["chicago-notes-bibliography", "apa"])
+def test_every_cited_and_nocite_work_has_an_entry(style_name: str) -> None:
+    # ruksa-kovos: a @book with no year; suziedelis1970moscow: an unsigned encyclopedia entry,
+    # which Chicago leaves out of the bibliography (CMOS18 14.130)
+    cited = ["ruksa-kovos", "suziedelis1970moscow", "senn1962"]
+    entries = _format(style_name, cited, nocite=("snyder2004",))
+    assert sorted(k for k, _ in entries) == sorted([*cited, "snyder2004"])
+    ruksa = dict(entries)["ruksa-kovos"]
+    assert "Ruksa" in ruksa and "n.d." in ruksa
+
+
+def test_entry_the_style_omits_is_empty_but_present() -> None:
+    entries = dict(_format("chicago-notes-bibliography", ["suziedelis1970moscow"]))
+    assert entries == {"suziedelis1970moscow": ""}  # as Pandoc: an empty div with its id
+
+
+def test_works_without_author_sort_by_substitute() -> None:
+    keys = ["senn1962", "lnts1920", "historyjabelarusi2006", "suziedelis1970moscow", "debo1992", "gerutis1984"]
+    order = [k for k, _ in _format("chicago-notes-bibliography", keys)]
+    # Debo < Encyclopedia Lituanica < Gerutis < Lithuania and Soviet... < Senn < Гісторыя (Cyrillic last)
+    assert order == ["debo1992", "suziedelis1970moscow", "gerutis1984", "lnts1920", "senn1962",
+                     "historyjabelarusi2006"]
+
+
+def test_year_suffixes_for_author_date() -> None:
+    entries = dict(_format("apa", ["suziedelis1970moscow", "suziedelis1970independence"]))
+    assert "(1970–1978a)" in entries["suziedelis1970independence"]
+    assert "(1970–1978b)" in entries["suziedelis1970moscow"]
+    chicago = dict(_format("chicago-notes-bibliography", ["lossowski1995", "lossowski2001"]))
+    assert not any("1995a" in h or "2001a" in h for h in chicago.values())
