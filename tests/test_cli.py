@@ -32,7 +32,7 @@ def test_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     with pytest.raises(SystemExit) as exit_info:
         main(["build", ".", "--format", "pdf,docx"])
     assert exit_info.value.code == 2
-    assert "unknown format docx" in capsys.readouterr().err
+    assert "unknown format 'docx'; choose from pdf, epub, html, handouts" in capsys.readouterr().err
 
 
 def test_python_dash_m_works_the_same() -> None:

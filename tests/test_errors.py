@@ -138,3 +138,11 @@ def test_a_clean_book_builds_without_warnings(book_copy: Path, capsys: pytest.Ca
     code, err = run(book_copy, capsys, "--strict")
     assert code == 0, err
     assert err == ""
+
+
+def test_figure_without_alt_text_in_the_accessible_variant(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(book_copy / "manuscript/01-first.md", ' alt="A grey box with a black border."', "")
+    code, err = run(book_copy, capsys)
+    assert code == 1
+    assert re.search(r"manuscript/01-first\.md:\d+:\d+: error \[figure-no-alt\] the image 'figures/box\.svg' "
+                     r"has no alt text\n  hint: describe it for screen readers", err), err

@@ -15,7 +15,7 @@ from .config import SETTINGS_FILE, BookConfig
 from .diagnostics import Diagnostic, Location, error, warning
 
 # Front-matter keys a chapter may carry; anything else is probably a typo.
-CHAPTER_KEYS = frozenset({"title", "short_title", "subtitle", "lang", "id", "class", "pages", "paper"})
+CHAPTER_KEYS = frozenset({"title", "short_title", "subtitle", "lang", "pages", "paper"})
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
 
 

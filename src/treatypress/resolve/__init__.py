@@ -78,6 +78,10 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
                                       f"add a line '{label}: the note text' after the paragraph"))
             elif token.type == "image":
                 src = token.attrGet("src") or ""
+                if config.pdf.variant == "accessible" and not token.attrGet("alt"):
+                    problems.append(error("figure-no-alt", f"the image '{src}' has no alt text",
+                                          locate(rel, text, visit.block, str(src)),
+                                          'describe it for screen readers: ![Caption](file){alt="..."}'))
                 _, problem = check_resource(str(src), (config.root / rel).parent, config.root,
                                             locate(rel, text, visit.block, str(src)))
                 if problem:
@@ -115,7 +119,7 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
         resolved, note_calls = _drop_citation_notes(resolved, note_calls)
     citation_html = {target: {id(tok): html[target][i] for i, tok in enumerate(cite_tokens)} for target in html}
     defs = [IndexDef(d.name, d.title) for d in config.index.indexes]
-    indexes, found = build_indexes(marks, config.book.language, defs)
+    indexes, found = build_indexes(marks, config.book.language, defs, script_order=config.index.script_order)
     problems.extend(found)
     if has_errors(problems):
         return None, tuple(problems)
