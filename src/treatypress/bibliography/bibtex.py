@@ -204,10 +204,14 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
 
 def check_required(entry: DecodedEntry, display_path: str) -> Diagnostic | None:
     """A warning naming the fields the entry's type requires but it lacks."""
+    # A field the source itself does not give (an anonymous or undated work) can be declared
+    # knowingly absent with ``incomplete = {author, date}``; BibTeX and Pandoc ignore the field.
+    known = {name.strip() for name in str(entry.fields.get("incomplete", "")).split(",")}
     missing = [" or ".join(names) for names in REQUIRED.get(entry.kind, ((("title",),)))
-               if not any(entry.fields.get(n) for n in names)]
+               if not any(entry.fields.get(n) for n in names) and not known.intersection(names)]
     if not missing:
         return None
     return warning("bib-missing-field", f"@{entry.kind} entry '{entry.key}' lacks "
                    f"{', '.join(missing)}", Location(display_path, entry.line),
-                   "add the field, or choose an entry type that does not need it")
+                   "add the field, choose an entry type that does not need it, or declare it "
+                   "knowingly absent with incomplete = {field, ...}")
