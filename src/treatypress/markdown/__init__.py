@@ -26,6 +26,7 @@ from .captions import table_captions_plugin
 from .citations import citations_plugin
 from .divs import fenced_divs_plugin
 from .headings import heading_attrs_plugin
+from .ranges import number_ranges_plugin
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def make_parser(language: str) -> MarkdownIt:
     md.use(fenced_divs_plugin)
     md.use(heading_attrs_plugin)
     md.use(table_captions_plugin)
+    md.use(number_ranges_plugin)
     return md
 
 

@@ -6,6 +6,8 @@ every problem found is returned with its place, so one run reports all of them.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -246,10 +248,18 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
         formatted, found = format_citations(bib, style, placed, expand_ibid=expand, link=target == "screen")
         if target == "print":
             problems.extend(found)
-        html[target] = list(formatted.notes)
+        html[target] = [_no_break_locators(note) for note in formatted.notes]
         bibliography = tuple((entry.key, entry.html) for entry in formatted.bibliography)
         title = settings.bibliography_title or formatted.bibliography_title
     return style.is_note_style, html, bibliography, title
+
+
+_LOCATOR = re.compile(r"\b(pp?|chap|sec|vol|no|nos|fig|n|para|pt|col|ch)\. (?=[\dIVXLCivxlc])")
+
+
+def _no_break_locators(html: str) -> str:
+    """"p. 12", "vol. 3": a no-break space keeps the label with its number (Chicago 10.42)."""
+    return _LOCATOR.sub("\\1.\u00a0", html)
 
 
 def _drop_citation_notes(chapters: list[ResolvedChapter], calls: dict[int, Note]

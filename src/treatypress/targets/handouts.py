@@ -20,6 +20,7 @@ from ..diagnostics import Diagnostic, Location, error, has_errors
 from ..manuscript import ChapterSource
 from ..markdown import parse_chapter
 from ..pdf.footnotes import render_with_footnote_repair
+from ..pdf.tagging import richer_tags
 from ..render import book_context, environment, render, render_chapters
 from ..resolve import resolve
 from ..styles import SafeFetcher, Styles
@@ -74,7 +75,8 @@ def _handout(config: BookConfig, source: ChapterSource, fonts: FontConfiguration
     if found:
         return None, (*problems, *found)
     buffer = BytesIO()
-    document.write_pdf(buffer, pdf_variant="pdf/ua-1", pdf_identifier=f"{config.identifier}/{source.rel}".encode())
+    with richer_tags():
+        document.write_pdf(buffer, pdf_variant="pdf/ua-1", pdf_identifier=f"{config.identifier}/{source.rel}".encode())
     return Artifact(f"handouts/{Path(source.rel).stem}.pdf", buffer.getvalue()), problems
 
 

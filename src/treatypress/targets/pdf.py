@@ -18,10 +18,12 @@ import weasyprint
 from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, error, warning
 from ..index import PageRef, render_print
 from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
 from ..pdf.pagelabels import LabelRange, add_page_labels
+from ..pdf.tagging import richer_tags
+from ..pdf.typography import check_typography
 from ..render import book_context, environment, render, render_chapters
 from ..resolve import ResolvedBook
 from ..styles import SafeFetcher, Styles
@@ -132,10 +134,15 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
     if problems:
         return None, tuple(problems)
     document = layout.document.copy(pages)
+    for found in check_typography(document):
+        problems.append(warning(f"typography-{found.kind}", f"{found.message} (folio {labels[found.page - 1]})",
+                                None, "rephrase, add a hyphenation point (&shy;) or a break; "
+                                "URLs break after / with overflow-wrap in the CSS"))
     buffer = BytesIO()
     identifier = book.config.identifier.encode()
-    document.write_pdf(buffer, pdf_variant=VARIANTS[variant], pdf_identifier=identifier,
-                       pdf_tags=variant == "accessible", uncompressed_pdf=False)
+    with richer_tags():
+        document.write_pdf(buffer, pdf_variant=VARIANTS[variant], pdf_identifier=identifier,
+                           pdf_tags=variant == "accessible", uncompressed_pdf=False)
     ranges = [LabelRange(0, "r", 1)]
     if layout.body_start:
         ranges.append(LabelRange(layout.body_start, "D", 1))
