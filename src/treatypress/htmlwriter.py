@@ -53,7 +53,8 @@ class _Renderer(RendererHTML):
         moved: dict[int, int] = {}
         env["after_call"] = False
         for position, token in enumerate(tokens):
-            if token.type == "citation" and id(token) in self.ctx.book.note_calls:
+            author_in_text = token.type == "citation" and token.meta["citation"].author_in_text
+            if token.type == "citation" and id(token) in self.ctx.book.note_calls and not author_in_text:
                 out = ["".join(out).rstrip()]
                 following = tokens[position + 1] if position + 1 < len(tokens) else None
                 if following is not None and following.type == "text":
@@ -125,7 +126,9 @@ class _Renderer(RendererHTML):
         token = tokens[idx]
         note = self.ctx.book.note_calls.get(id(token))
         if note:
-            return self._call(note, options, env)
+            # "@senn1962 put it sharply": the name stays in the sentence, the note follows it
+            name = self.ctx.book.citation_in_text[_style_target(self.ctx.target)].get(id(token), "")
+            return name + self._call(note, options, env)
         return self.ctx.book.citation_html[_style_target(self.ctx.target)].get(id(token), "")
 
     def _call(self, note: Note, options: Any, env: Any) -> str:

@@ -116,17 +116,19 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
     cites = _format_citations(config, placed, problems)
     if cites is None:
         return None, tuple(problems)
-    note_style, html, bibliography, bib_title = cites
+    note_style, html, in_text, bibliography, bib_title = cites
     if not note_style:  # in-text style: citations stay in the sentence, notes are renumbered
         resolved, note_calls = _drop_citation_notes(resolved, note_calls)
     citation_html = {target: {id(tok): html[target][i] for i, tok in enumerate(cite_tokens)} for target in html}
+    citation_in_text = {target: {id(tok): in_text[target][i] for i, tok in enumerate(cite_tokens)
+                                 if i < len(in_text[target]) and in_text[target][i]} for target in in_text}
     defs = [IndexDef(d.name, d.title) for d in config.index.indexes]
     indexes, found = build_indexes(marks, config.book.language, defs, script_order=config.index.script_order)
     problems.extend(found)
     if has_errors(problems):
         return None, tuple(problems)
     return ResolvedBook(config, tuple(resolved), heading_ids, note_calls, citation_html,
-                        {t: tuple(h) for t, h in html.items()}, mark_anchors, tuple(marks), tuple(indexes),
+                        {t: tuple(h) for t, h in html.items()}, citation_in_text, mark_anchors, tuple(marks), tuple(indexes),
                         bibliography, bib_title, note_style, anchor_chapter), tuple(problems)
 
 
@@ -221,13 +223,14 @@ def _unreferenced_notes(chapter: ParsedChapter, rel: str, text: str) -> list[Dia
 
 
 def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems: list[Diagnostic]
-                      ) -> tuple[bool, dict[str, list[str]], tuple[tuple[str, str], ...], str] | None:
+                      ) -> tuple[bool, dict[str, list[str]], dict[str, list[str]], tuple[tuple[str, str], ...],
+                                 str] | None:
     """Format every citation twice: as printed, and for screens, where ibid. is spelled out."""
     settings = config.citations
     bib_path = config.root / settings.bibliography
     wanted = {item.key for p in placed for item in p.citation.items} | set(settings.nocite)
     if not wanted:
-        return True, {"print": [], "screen": []}, (), ""
+        return True, {"print": [], "screen": []}, {"print": [], "screen": []}, (), ""
     if not bib_path.is_file():
         first = placed[0].citation.items[0] if placed else None
         problems.append(error("bib-missing", f"the book cites works but {settings.bibliography} does not exist",
@@ -242,6 +245,7 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
     if style is None or has_errors(found):
         return None
     html: dict[str, list[str]] = {}
+    in_text: dict[str, list[str]] = {}
     bibliography: tuple[tuple[str, str], ...] = ()
     title = ""
     for target, expand in (("print", False), ("screen", True)):
@@ -249,9 +253,10 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
         if target == "print":
             problems.extend(found)
         html[target] = [_no_break_locators(note) for note in formatted.notes]
+        in_text[target] = list(formatted.in_text)
         bibliography = tuple((entry.key, entry.html) for entry in formatted.bibliography)
         title = settings.bibliography_title or formatted.bibliography_title
-    return style.is_note_style, html, bibliography, title
+    return style.is_note_style, html, in_text, bibliography, title
 
 
 _LOCATOR = re.compile(r"\b(pp?|chap|sec|vol|no|nos|fig|n|para|pt|col|ch)\. (?=[\dIVXLCivxlc])")

@@ -56,6 +56,9 @@ class ResolvedBook:
     note_calls: Mapping[int, Note]  # id(footnote_ref or citation token) -> the note it calls
     citation_html: Mapping[str, Mapping[int, str]]  # "print"/"screen" -> id(citation token) -> html
     note_citation_html: Mapping[str, tuple[str, ...]]  # "print"/"screen" -> html per citation index
+    # "print"/"screen" -> id(citation token) -> the author's name that stays in the sentence for
+    # an @key citation in a note style ("Senn¹ put it sharply"); absent for other citations
+    citation_in_text: Mapping[str, Mapping[int, str]]
     mark_anchors: Mapping[int, str]  # id(span_open / div token) -> anchor id of an index mark
     marks: tuple[IndexMark, ...]
     indexes: tuple[Index, ...]
