@@ -42,7 +42,7 @@ class _Renderer(RendererHTML):
         self.chapter = chapter
         self.bodies = footnote_bodies(chapter.parsed.tokens)
         for name in ("heading_open", "footnote_ref", "citation", "span_open", "span_close", "image",
-                     "paragraph_open", "paragraph_close", "table_open", "softbreak", DIV_OPEN, DIV_CLOSE):
+                     "paragraph_open", "paragraph_close", "table_open", "table_close", "softbreak", DIV_OPEN, DIV_CLOSE):
             self.rules[name] = getattr(self, "_" + name.replace("container_", ""))
 
     # --- inline runs ----------------------------------------------------------------------
@@ -190,10 +190,16 @@ class _Renderer(RendererHTML):
         return img
 
     def _table_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        # The wrapper keeps a caption with its table across a page break: WeasyPrint applies
+        # break-inside to the table grid, not to the box that holds the caption.
         caption = tokens[idx].meta.get("caption")
         if caption is None:
-            return "<table>\n"
-        return f"<table>\n<caption>{self.renderInline(caption.children or [], options, env)}</caption>\n"
+            return '<div class="table">\n<table>\n'
+        return (f'<div class="table">\n<table>\n<caption>{self.renderInline(caption.children or [], options, env)}'
+                "</caption>\n")
+
+    def _table_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return "</table>\n</div>\n"
 
 
 def _style_target(target: str) -> str:
