@@ -31,6 +31,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from treatypress.bibliography import PlacedCitation, format_citations, load_bibliography, load_style
 from treatypress.markdown.citations import citations_plugin
+from treatypress.resolve.walk import footnote_bodies
 
 ROOT = Path(__file__).parent.parent
 BIB = ROOT / "references.bib"
@@ -73,16 +74,7 @@ def manuscript(folder: Path = MANUSCRIPTS["booklet"]) -> tuple[tuple[Found, ...]
     for path in sorted(folder.glob("*.md")):
         env: dict[str, Any] = {}
         tokens = _parser().parse(path.read_text(encoding="utf-8"), env)
-        bodies: dict[int, list[Token]] = {}
-        current: int | None = None
-        for token in tokens:
-            if token.type == "footnote_open":
-                current = token.meta["id"]
-                bodies[current] = []
-            elif token.type == "footnote_close":
-                current = None
-            elif current is not None:
-                bodies[current].append(token)
+        bodies = footnote_bodies(tuple(tokens))  # the pipeline's own reading of note bodies
         notes = env.get("footnotes", {}).get("list", {})
 
         def walk(tokens: list[Token], in_note: bool) -> None:
