@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import cast
 
 from .config import BookConfig, load_config
 from .diagnostics import BuildFailed, Diagnostic, has_errors
@@ -101,11 +102,13 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
                 artifacts.append(artifact)
                 pages = len(layout.document.pages)
             if config.pdf.impose != "none":
-                from .pdf.impose import impose
+                from .pdf.impose import ImposeMode, SheetName, impose
 
                 with stages.stage("impose"):
-                    artifacts.append(Artifact(f"{config.slug}-imposed.pdf",
-                                              impose(artifact.data, config.pdf.impose, config.pdf.sheet)))
+                    # the settings were validated against the same choices impose() accepts
+                    mode = cast(ImposeMode, config.pdf.impose)
+                    sheet = cast(SheetName, config.pdf.sheet)
+                    artifacts.append(Artifact(f"{config.slug}-imposed.pdf", impose(artifact.data, mode, sheet)))
     if "epub" in options.formats:
         from .targets import epub
 

@@ -131,14 +131,14 @@ def _parse(
     library = bibtexparser.parse_string("\n".join(c.text for c in chunks))
     problems: list[Diagnostic] = []
     for failed in library.failed_blocks:
-        source = _source_of(offsets, failed.start_line + 1)
+        source = _source_of(offsets, (failed.start_line or 0) + 1)
         problems.append(error("bib-malformed", f"cannot parse @{source.kind} entry "
                               f"{source.key or '(no key)'}: {type(failed).__name__}",
                               Location(display_path, source.line),
                               "check the braces, commas and '=' signs of this entry"))
     decoded: dict[str, DecodedEntry] = {}
     for entry in library.entries:
-        source = _source_of(offsets, entry.start_line + 1)
+        source = _source_of(offsets, (entry.start_line or 0) + 1)
         fields: dict[str, str] = {}
         protected: dict[str, tuple[str, ...]] = {}
         for f in entry.fields:

@@ -59,7 +59,7 @@ def _patch_static_queries() -> None:
     model = citeproc.model
     for cls in vars(model).values():
         if isinstance(cls, type) and "calls_variable" in vars(cls):
-            cls.calls_variable = _memoised(vars(cls)["calls_variable"])
+            setattr(cls, "calls_variable", _memoised(vars(cls)["calls_variable"]))
     original_macro = model.CitationStylesElement.get_macro
     macros: dict[tuple[Any, str], Any] = {}
 
@@ -307,7 +307,8 @@ def _patch_substitute_suppression() -> None:
         outer = layout.__dict__.get("tp_recording")
         text = None
         for child in self.getchildren():
-            layout.__dict__["tp_recording"] = recorded = []
+            recorded: list[Any] = []
+            layout.__dict__["tp_recording"] = recorded
             try:
                 if isinstance(child, model.Names) and child.name is None:
                     names = self.xpath_search("./parent::cs:names[1]")[0]

@@ -128,7 +128,7 @@ def _variants(node: _Node, parents: Heading) -> list[Diagnostic]:
 
 
 def _find(root: _Node, target: Heading) -> tuple[_Node, Heading] | None:
-    node, shown = root, ()
+    node, shown = root, Heading()
     for text in target:
         child = node.children.get(identity_key(text))
         if child is None:

@@ -111,7 +111,7 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
                                         typeset_plain(str(chapter.source.meta.get("short_title") or title),
                                                       language),
                                         str(chapter.source.meta.get("lang") or config.book.language),
-                                        headings, tuple(notes)))
+                                        tuple(headings), tuple(notes)))
 
     cites = _format_citations(config, placed, problems)
     if cites is None:
@@ -274,7 +274,7 @@ def _drop_citation_notes(chapters: list[ResolvedChapter], calls: dict[int, Note]
     renumbered: dict[tuple[int, int], Note] = {}
     out = []
     for chapter in chapters:
-        kept = []
+        kept: list[Note] = []
         for note in chapter.notes:
             if note.footnote is None:
                 continue
