@@ -4,6 +4,7 @@ imposition from the command line, and the typography checks."""
 from __future__ import annotations
 
 import collections
+import re
 import subprocess
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pikepdf
 import pytest
 import weasyprint
 
-from conftest import BOOKS, Built, build_book
+from conftest import BOOKS, Built, build_book, page_texts
 from treatypress.cli import main
 from treatypress.pdf.typography import check_typography
 
@@ -118,3 +119,30 @@ def test_an_overfull_line_in_a_book_is_reported_with_its_page(book_copy: Path, c
     assert main(["build", str(book_copy), "--format", "pdf", "--quiet"]) == 0
     err = capsys.readouterr().err
     assert "warning [typography-overfull-line] line '1234567890" in err and "(folio " in err
+
+
+def test_handouts_only_on_letter_paper_and_their_page_limit(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    handouts = book_copy / "manuscript/handouts"
+    handouts.mkdir()
+    (handouts / "sheet.md").write_text("---\ntitle: A Sheet\npages: 1\n---\n# A Sheet\n\nShort text, cited "
+                                       "[@senn1966, 3], with a note.[^a]\n\n[^a]: The note.\n", encoding="utf-8")
+    assert main(["build", str(book_copy), "--format", "handouts", "--paper", "Letter", "--quiet"]) == 0
+    written = sorted(p.relative_to(book_copy / "dist").as_posix() for p in (book_copy / "dist").rglob("*.pdf"))
+    assert written == ["handouts/sheet.pdf"]  # --format handouts builds only the handouts
+    with pikepdf.open(book_copy / "dist/handouts/sheet.pdf") as pdf:
+        assert [round(float(v)) for v in pdf.pages[0].MediaBox] == [0, 0, 612, 792]
+    text = subprocess.run(["pdftotext", str(book_copy / "dist/handouts/sheet.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "A Small Test Book" in text  # the header names the book
+    assert "1. Alfred Erich Senn, The Great Powers" in text  # a handout stands alone: a full first note
+    long = "This sentence makes the handout run past its one page. " * 400
+    (handouts / "sheet.md").write_text(f"---\ntitle: A Sheet\npages: 1\n---\n# A Sheet\n\n{long}\n", encoding="utf-8")
+    assert main(["build", str(book_copy), "--format", "handouts", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"manuscript/handouts/sheet\.md:2: error \[handout-overflow\] the handout takes \d pages but "
+                     r"its front matter allows 1; it overflows from '[\w .]+'\n  hint: shorten the text", err), err
+
+
+def test_hyphenation_in_the_books_language(small_book: Built) -> None:
+    texts = page_texts(small_book.file(".pdf"))
+    assert any(re.search(r"\w[\u2010-]$", line.rstrip()) for text in texts for line in text.splitlines())

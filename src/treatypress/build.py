@@ -31,6 +31,10 @@ class BuildOptions:
     out_dir: Path | None = None  # default: <book>/dist
     variant: str | None = None  # overrides [pdf] variant
     impose: str | None = None  # overrides [pdf] impose
+    sheet: str | None = None  # overrides [pdf] sheet
+    page_size: str | None = None  # overrides [pdf] page_size
+    bleed: str | None = None  # overrides [pdf] bleed
+    paper: str | None = None  # overrides [handouts] paper
 
 
 @dataclass(frozen=True)
@@ -132,9 +136,9 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
 
 
 def _override(config: BookConfig, options: BuildOptions) -> BookConfig:
-    pdf = config.pdf
-    if options.variant:
-        pdf = replace(pdf, variant=options.variant)
-    if options.impose:
-        pdf = replace(pdf, impose=options.impose)
-    return replace(config, pdf=pdf)
+    """Command-line flags win over book.toml; each flag names the setting it replaces."""
+    pdf = {key: value for key, value in (("variant", options.variant), ("impose", options.impose),
+                                         ("sheet", options.sheet), ("page_size", options.page_size),
+                                         ("bleed", options.bleed)) if value}
+    handouts = {"paper": options.paper} if options.paper else {}
+    return replace(config, pdf=replace(config.pdf, **pdf), handouts=replace(config.handouts, **handouts))

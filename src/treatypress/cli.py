@@ -45,6 +45,15 @@ def parser() -> argparse.ArgumentParser:
                            help="PDF variant (default: [pdf] variant, accessible)")
     build_cmd.add_argument("--impose", choices=IMPOSITIONS, default=None,
                            help="also write an imposed PDF for printing (default: [pdf] impose)")
+    build_cmd.add_argument("--sheet", choices=("A4", "Letter"), default=None,
+                           help="imposition sheet (default: [pdf] sheet, A4)")
+    build_cmd.add_argument("--page-size", default=None, metavar="SIZE",
+                           help="trim size: A5, A4, letter, ... or a CSS size like '140mm 216mm' "
+                                "(default: [pdf] page_size, A5)")
+    build_cmd.add_argument("--bleed", default=None, metavar="LENGTH",
+                           help="bleed of the press variant, e.g. 3mm (default: [pdf] bleed)")
+    build_cmd.add_argument("--paper", choices=("A4", "Letter"), default=None,
+                           help="handout paper (default: [handouts] paper, A4)")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     check_cmd = commands.add_parser("check", help="check the book without writing anything",
@@ -61,7 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress = (lambda _: None) if quiet else (lambda name: print(f"  {name}", file=sys.stderr))
     formats: tuple[str, ...] = args.formats if args.command == "build" else ()
     options = BuildOptions(formats=formats, out_dir=getattr(args, "out", None),
-                           variant=getattr(args, "variant", None), impose=getattr(args, "impose", None))
+                           variant=getattr(args, "variant", None), impose=getattr(args, "impose", None),
+                           sheet=getattr(args, "sheet", None), page_size=getattr(args, "page_size", None),
+                           bleed=getattr(args, "bleed", None), paper=getattr(args, "paper", None))
     try:
         result = build(root, options, progress)
     except BuildFailed as failed:
