@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from .config import BookConfig, load_config
 from .diagnostics import BuildFailed, Diagnostic, has_errors
@@ -137,7 +137,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
 
 def _override(config: BookConfig, options: BuildOptions) -> BookConfig:
     """Command-line flags win over book.toml; each flag names the setting it replaces."""
-    pdf = {key: value for key, value in (("variant", options.variant), ("impose", options.impose),
+    pdf: dict[str, Any] = {key: value for key, value in (("variant", options.variant), ("impose", options.impose),
                                          ("sheet", options.sheet), ("page_size", options.page_size),
                                          ("bleed", options.bleed)) if value}
     handouts = {"paper": options.paper} if options.paper else {}

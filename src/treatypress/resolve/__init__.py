@@ -24,7 +24,7 @@ from .labels import IdRegistry, plain_text
 from .locate import locate
 from .model import Heading, Note, ResolvedBook, ResolvedChapter
 from .resources import check_resource
-from .walk import main_tokens, reading_order
+from .walk import Visit, main_tokens, reading_order
 
 __all__ = ["resolve", "ResolvedBook", "ResolvedChapter", "Heading", "Note"]
 
@@ -42,7 +42,6 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
     cite_tokens: list[Token] = []
     anchor_chapter: dict[str, int] = {}
     resolved: list[ResolvedChapter] = []
-    note_style = True  # decided once the style is known; citations are collected either way
     for index, chapter in enumerate(chapters):
         rel, text = chapter.source.rel, chapter.source.text
         headings = _headings(chapter, index, ids, heading_ids, problems)
@@ -54,7 +53,7 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
         notes: list[Note] = []
         div_stack: list[str | None] = []  # anchor of each open fenced div that is an index range
         for visit in reading_order(chapter):
-            token, where = visit.token, locate(rel, text, visit.block)
+            token = visit.token
             if token.type == "footnote_ref":
                 if token.meta.get("subId", 0) > 0:
                     problems.append(error("footnote-reused", f"footnote [^{token.meta.get('label')}] is "
@@ -167,10 +166,10 @@ def _headings(chapter: ParsedChapter, index: int, ids: IdRegistry, heading_ids: 
     return found
 
 
-def _span_text(visit: object) -> str:
-    block = getattr(visit, "block")
-    token = getattr(visit, "token")
-    children = block.children or []
+def _span_text(visit: Visit) -> str:
+    """The plain text inside a bracketed span, for a ``.idx`` mark's heading."""
+    token, block = visit.token, visit.block
+    children = block.children or [] if block is not None else []
     # Tokens compare equal by value, so two identical spans would be confused: find by identity.
     start = next(i for i, child in enumerate(children) if child is token)
     depth, parts = 0, []
