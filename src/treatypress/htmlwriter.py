@@ -63,7 +63,10 @@ class _Renderer(RendererHTML):
                         out.append(escape(punctuation.group(), quote=False))
                         moved[id(following)] = punctuation.end()
             if id(token) in moved:
-                out.append(escape(token.content[moved[id(token)]:], quote=False))
+                rest = token.content[moved[id(token)]:]
+                out.append(escape(rest, quote=False))
+                if not rest:
+                    continue  # the punctuation went before the call: the next call still follows it
             elif token.type in self.rules:
                 out.append(self.rules[token.type](tokens, position, options, env))
             else:
