@@ -54,9 +54,10 @@ def measure(root: Path) -> dict[str, object]:
     assert book is not None, [p.format() for p in problems]
     fonts = FontConfiguration()
     layout = timed("layout (WeasyPrint)", pdf.lay_out, book, config.pdf.variant, fonts)
-    index_doc = timed("index layout (WeasyPrint)", pdf._index_pages, book, layout, config.pdf.variant, fonts)
+    index_doc, refused = timed("index layout (WeasyPrint)", pdf._index_pages, book, layout, config.pdf.variant,
+                               fonts)
     original = pdf._index_pages
-    pdf._index_pages = lambda *args: index_doc  # already laid out above: time only the writing here
+    pdf._index_pages = lambda *args: (index_doc, refused)  # laid out above: time only the writing here
     artifact, found = timed("pdf write (WeasyPrint)", pdf.build_pdf, book, layout, config.pdf.variant, fonts)
     pdf._index_pages = original
     assert artifact is not None, [p.format() for p in found]

@@ -8,11 +8,13 @@ each refusal is kept so the build can fail with a message instead of a silently 
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .diagnostics import Diagnostic, Location, error
@@ -39,6 +41,16 @@ class Styles:
     def optional(self, name: str) -> Path | None:
         candidate = self.root / "styles" / name
         return candidate if candidate.is_file() else None
+
+    def urls(self, names: Sequence[str]) -> list[str]:
+        """File URLs of style files by name, each from the book or the built-in styles."""
+        return [self.path(name).resolve().as_uri() for name in names]
+
+    def weasyprint_html(self, html: str) -> tuple[weasyprint.HTML, SafeFetcher]:
+        """A WeasyPrint document that can read only the book and the built-in styles; the
+        fetcher keeps what it refused, for the build's diagnostics."""
+        fetcher = SafeFetcher((self.root, BUILTIN))
+        return weasyprint.HTML(string=html, base_url=self.root.as_uri() + "/", url_fetcher=fetcher), fetcher
 
     def fonts(self) -> tuple[Path, ...]:
         """The font files the layouts use, book fonts shadowing built-in ones by name."""

@@ -23,7 +23,7 @@ from ..pdf.footnotes import render_with_footnote_repair
 from ..pdf.tagging import richer_tags
 from ..render import book_context, environment, render, render_chapters
 from ..resolve import resolve
-from ..styles import SafeFetcher, Styles
+from ..styles import Styles
 from . import Artifact
 
 PAPER = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
@@ -45,9 +45,7 @@ def build_handouts(config: BookConfig, sources: Sequence[ChapterSource]
 def _handout(config: BookConfig, source: ChapterSource, fonts: FontConfiguration
              ) -> tuple[Artifact | None, tuple[Diagnostic, ...]]:
     book, problems = resolve(config, [parse_chapter(source, config.book.language)])
-    # The .bib file's own problems (uncited entries, missing fields) were reported by the book.
-    problems = tuple(p for p in problems if p.code == "cite-unknown" or not (p.location is None or
-                     p.location.path == config.citations.bibliography) and p.code != "bib-uncited")
+    problems = _own_problems(problems, config.citations.bibliography)
     if book is None or has_errors(problems):
         return None, problems
     styles = Styles(config.root)
@@ -55,13 +53,12 @@ def _handout(config: BookConfig, source: ChapterSource, fonts: FontConfiguration
     paper = str(source.meta.get("paper") or config.handouts.paper)
     if paper not in PAPER:
         return None, (*problems, error("handout-paper", f"paper '{paper}' is not A4 or Letter", Location(source.rel, 2)))
-    sheets = [styles.path(n).resolve().as_uri() for n in ("css/fonts.css", "css/handout.css", "css/footnotes.css")]
+    sheets = styles.urls(["css/fonts.css", "css/handout.css", "css/footnotes.css"])
     html = render(environment(styles), "handout.html.j2", **book_context(book), stylesheets=sheets,
                   title=chapter.chapter.title, lang=chapter.chapter.lang, body=Markup(chapter.html.body))
-    fetcher = SafeFetcher((config.root, styles.folders[1]))
+    document_source, fetcher = styles.weasyprint_html(html)
     result = render_with_footnote_repair(
-        weasyprint.HTML(string=html, base_url=config.root.as_uri() + "/", url_fetcher=fetcher),
-        [weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")],
+        document_source, [weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")],
         expected=[note.id for note in chapter.chapter.notes], font_config=fonts, pdf_tags=True)
     document = result.document
     found: list[Diagnostic] = list(fetcher.refused)
@@ -78,6 +75,13 @@ def _handout(config: BookConfig, source: ChapterSource, fonts: FontConfiguration
     with richer_tags():
         document.write_pdf(buffer, pdf_variant="pdf/ua-1", pdf_identifier=f"{config.identifier}/{source.rel}".encode())
     return Artifact(f"handouts/{Path(source.rel).stem}.pdf", buffer.getvalue()), problems
+
+
+def _own_problems(problems: tuple[Diagnostic, ...], bibliography: str) -> tuple[Diagnostic, ...]:
+    """A handout reports what is wrong in it; the bibliography file's own problems (uncited
+    entries, missing fields) and unlocated ones were already reported by the book."""
+    return tuple(p for p in problems if p.code == "cite-unknown"
+                 or (p.location is not None and p.location.path != bibliography))
 
 
 def _overflow(document: weasyprint.Document, limit: int) -> str:

@@ -26,7 +26,7 @@ from ..pdf.tagging import richer_tags
 from ..pdf.typography import check_typography
 from ..render import book_context, environment, render, render_chapters
 from ..resolve import ResolvedBook
-from ..styles import SafeFetcher, Styles
+from ..styles import Styles
 from . import Artifact
 
 VARIANTS = {"plain": None, "accessible": "pdf/ua-1", "press": "pdf/x-4"}
@@ -46,8 +46,7 @@ class PrintLayout:
 
 
 def stylesheets(styles: Styles) -> list[str]:
-    names = ["css/fonts.css", "css/print.css", "css/footnotes.css"]
-    sheets = [styles.path(name).resolve().as_uri() for name in names]
+    sheets = styles.urls(["css/fonts.css", "css/print.css", "css/footnotes.css"])
     extra = styles.optional("css/book.css")
     if extra:
         sheets.append(extra.resolve().as_uri())
@@ -80,11 +79,10 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
                              "body": Markup(c.html.body)} for c in chapters])
     if book.config.pdf.hyphenate:
         html = html.replace("<html ", "<html data-hyphenate=\"\" ", 1)
-    fetcher = SafeFetcher((book.config.root, styles.folders[1]))
+    source, fetcher = styles.weasyprint_html(html)
     expected = [note.id for chapter in book.chapters for note in chapter.notes]
-    result = render_with_footnote_repair(
-        weasyprint.HTML(string=html, base_url=book.config.root.as_uri() + "/", url_fetcher=fetcher),
-        [page_css(book, variant)], expected=expected, font_config=fonts, pdf_tags=variant == "accessible")
+    result = render_with_footnote_repair(source, [page_css(book, variant)], expected=expected, font_config=fonts,
+                                         pdf_tags=variant == "accessible")
     document = result.document
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages):
@@ -126,9 +124,10 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
                               "shorten the note or rephrase the paragraph around its call"))
     pages = list(layout.document.pages)
     labels = list(layout.labels)
-    index_pages = _index_pages(book, layout, variant, fonts)
+    index_pages, refused = _index_pages(book, layout, variant, fonts)
+    problems.extend(refused)
     if index_pages is not None:
-        start = min(layout.anchors[f"index-{ix.name}"] for ix in book.indexes if ix.groups)
+        start = index_start(book, layout)
         pages = pages[:start] + list(index_pages.pages)
         labels = labels[:start] + [str(int(labels[start]) + i) for i in range(len(index_pages.pages))]
     if problems:
@@ -151,19 +150,25 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
     return Artifact(f"{book.config.slug}{suffix}.pdf", data), tuple(problems)
 
 
+def index_start(book: ResolvedBook, layout: PrintLayout) -> int:
+    """The physical page of the first placeholder the body reserved for an index."""
+    return min(layout.anchors[f"index-{ix.name}"] for ix in book.indexes if ix.groups)
+
+
 def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
-                 ) -> weasyprint.Document | None:
+                 ) -> tuple[weasyprint.Document | None, tuple[Diagnostic, ...]]:
     indexes = [ix for ix in book.indexes if ix.groups]
     if not indexes:
-        return None
+        return None, ()
     styles = Styles(book.config.root)
     refs = page_refs(layout, [a for m in book.marks for a in (m.anchor, m.end_anchor) if a])
-    start = min(layout.anchors[f"index-{ix.name}"] for ix in indexes)
+    start = index_start(book, layout)
     html = render(environment(styles), "print-index.html.j2", **book_context(book),
                   stylesheets=stylesheets(styles), first_page=int(layout.labels[start]),
                   index_sections=[{"id": f"index-{ix.name}", "title": ix.title, "html": Markup(render_print(ix, refs))}
                            for ix in indexes])
-    fetcher = SafeFetcher((book.config.root, styles.folders[1]))
+    source, fetcher = styles.weasyprint_html(html)
     logging.getLogger("weasyprint").debug("laying out the index")
-    return weasyprint.HTML(string=html, base_url=book.config.root.as_uri() + "/", url_fetcher=fetcher).render(
-        stylesheets=[page_css(book, variant)], font_config=fonts, pdf_tags=variant == "accessible")
+    document = source.render(stylesheets=[page_css(book, variant)], font_config=fonts,
+                             pdf_tags=variant == "accessible")
+    return document, tuple(fetcher.refused)
