@@ -236,8 +236,8 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
                               Location(placed[0].path, first.line, first.col) if first else None,
                               "add the BibTeX file, or set [citations] bibliography in book.toml"))
         return None
-    cited = {item.key for p in placed for item in p.citation.items}
-    bib, found = load_bibliography(bib_path, settings.bibliography, cited, nocite=settings.nocite)
+    # the wanted keys (cited + nocite) are decoded; handing over only the cited ones left nocite works out
+    bib, found = load_bibliography(bib_path, settings.bibliography, wanted, nocite=settings.nocite)
     problems.extend(found)
     style, found = load_style(settings.style, config.root, config.book.language)
     problems.extend(found)
