@@ -63,7 +63,7 @@ def test_unknown_and_mistyped_settings_are_reported_together(book_copy: Path, ca
     assert "manuscript/book.toml:6:1: error [config-unknown] unknown setting 'titel' in [book] of book.toml" in err
     assert "hint: known settings in [book]: title, subtitle," in err
     assert "error [config-type] [book] keywords must be a list of strings, not int 3" in err
-    assert "error [config-value] [pdf] variant = 'fancy' is not one of: accessible, plain, press" in err
+    assert "error [config-value] [pdf] variant: 'fancy' is not one of: accessible, plain, press" in err
 
 
 def test_broken_front_matter(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,8 +7,8 @@ every problem found is returned with its place, so one run reports all of them.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from markdown_it.token import Token
@@ -240,7 +240,7 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
     bib, found = load_bibliography(bib_path, settings.bibliography, wanted, nocite=settings.nocite)
     problems.extend(found)
     style, found = load_style(settings.style, config.root, config.book.language)
-    problems.extend(found)
+    problems.extend(_at_setting(config, "citations.style", found))
     if style is None or has_errors(found):
         return None
     html: dict[str, list[str]] = {}
@@ -258,6 +258,14 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
     return style.is_note_style, html, in_text, bibliography, title
 
 
+def _at_setting(config: BookConfig, key: str, found: tuple[Diagnostic, ...]) -> list[Diagnostic]:
+    """A problem the citation stage finds with a setting (an unknown style) is shown at the
+    setting's line in book.toml (or at its flag), not at the file as a whole."""
+    where = config.where(key)
+    return [replace(d, location=where) if d.location is None or (d.location.path.endswith("book.toml")
+                                                                 and not d.location.line) else d for d in found]
+
+
 _LOCATOR = re.compile(r"\b(pp?|chap|sec|vol|no|nos|fig|n|para|pt|col|ch)\. (?=[\dIVXLCivxlc])")
 
 
@@ -268,8 +276,6 @@ def _no_break_locators(html: str) -> str:
 
 def _drop_citation_notes(chapters: list[ResolvedChapter], calls: dict[int, Note]
                          ) -> tuple[list[ResolvedChapter], dict[int, Note]]:
-    from dataclasses import replace
-
     renumbered: dict[tuple[int, int], Note] = {}
     out = []
     for chapter in chapters:
