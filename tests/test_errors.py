@@ -128,8 +128,11 @@ def test_stylesheet_reaching_outside_the_book_is_refused(book_copy: Path, capsys
     code = main(["build", str(book_copy), "--format", "pdf", "--quiet"])
     err = capsys.readouterr().err
     assert code == 1
-    assert f"error [outside-book] a style or layout asks for '{(tmp_path / 'evil.css').as_uri()}'" in err
-    assert "error [remote-resource] a style or layout asks for 'https://example.org/bg.png'" in err
+    # checked before the layout, at the stylesheet's line, and each reported once
+    outside = f"styles/css/book.css:1:9: error [outside-book] the stylesheet asks for '{(tmp_path / 'evil.css').as_uri()}'"
+    assert err.count(outside) == 1, err
+    remote = "styles/css/book.css:2:20: error [remote-resource] the stylesheet asks for 'https://example.org/bg.png'"
+    assert err.count(remote) == 1, err
     assert not (book_copy / "dist").exists()
 
 

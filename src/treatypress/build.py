@@ -19,6 +19,8 @@ from .manuscript import load_manuscript
 from .markdown import parse_chapter
 from .output import write_artifacts
 from .resolve import resolve
+from .resolve.handouts import resolve_handouts
+from .styles import check_styles
 from .targets import Artifact
 
 FORMATS = ("pdf", "epub", "html", "handouts")
@@ -87,10 +89,14 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         manuscript, found = load_manuscript(config)
     with stages.stage("markdown"):
         parsed = [parse_chapter(chapter, config.book.language) for chapter in manuscript.chapters]
+        # check (no formats) looks at the handouts too: it must see what a build would report
+        wanted = "handouts" in options.formats or not options.formats
+        parsed_handouts = [parse_chapter(h, config.book.language) for h in manuscript.handouts] if wanted else []
     check(found)
     with stages.stage("resolve"):
         book, found = resolve(config, parsed)
-        check(found)
+        handout_books, handout_found = resolve_handouts(config, parsed_handouts)
+        check(found + handout_found + check_styles(config))
         assert book is not None
 
     artifacts: list[Artifact] = []
@@ -129,11 +135,11 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
 
         with stages.stage("html"):
             artifacts.extend(web.build_web(book))
-    if "handouts" in options.formats and manuscript.handouts:
+    if "handouts" in options.formats and handout_books:
         from .targets import handouts
 
         with stages.stage("handouts"):
-            made, found = handouts.build_handouts(config, manuscript.handouts)
+            made, found = handouts.build_handouts(config, handout_books)
             check(found)
             artifacts.extend(made)
     with stages.stage("write"):
