@@ -16,7 +16,7 @@ from .diagnostics import Diagnostic, Location, error, has_errors, warning
 
 # Front-matter keys a chapter may carry; anything else is probably a typo.
 CHAPTER_KEYS = frozenset({"title", "short_title", "subtitle", "lang", "pages", "paper"})
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from .styles import Styles
 def build_time() -> datetime:
     """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch) if epoch else int(time.time()), tz=timezone.utc)
+    return datetime.fromtimestamp(int(epoch) if epoch else int(time.time()), tz=UTC)
 
 
 def environment(styles: Styles) -> jinja2.Environment:
