@@ -40,7 +40,7 @@ def test_no_latex_in_output(style_name: str) -> None:
     assert style is not None
     cites = [PlacedCitation(Citation((CiteItem(k, locator="3"),), False), "m.md", n + 1, False)
              for n, k in enumerate(keys)]
-    result, problems = format_citations(bib, style, cites, expand_ibid=False, link=True)
+    _, result, problems = format_citations(bib, style, cites)
     assert not problems
     texts = list(result.notes) + [e.html for e in result.bibliography]
     for text in texts:

@@ -110,7 +110,7 @@ def _name(text: str) -> dict[str, str]:
 
 
 def _title(text: str, protected: tuple[str, ...], english: bool) -> str:
-    """Escape for citeproc-py's markup-aware strings; English titles go to sentence case."""
+    """Escape for CSL-JSON's markup-aware strings (Pandoc reads them); English titles go to sentence case."""
     if not text:
         return ""
     # mark protected words so sentence casing and CSL title casing leave them alone
