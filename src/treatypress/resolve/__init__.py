@@ -247,7 +247,7 @@ def _unreferenced_notes(chapter: ParsedChapter, rel: str, text: str) -> list[Dia
 def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems: list[Diagnostic]
                       ) -> tuple[bool, dict[str, list[str]], dict[str, list[str]], tuple[tuple[str, str], ...],
                                  str] | None:
-    """Format every citation twice: as printed, and for screens, where ibid. is spelled out."""
+    """Format every citation as printed, and for screens, where ibid. is spelled out."""
     settings = config.citations
     bib_path = config.root / settings.bibliography
     wanted = {item.key for p in placed for item in p.citation.items} | set(settings.nocite)
@@ -266,18 +266,13 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
     problems.extend(_at_setting(config, "citations.style", found))
     if style is None or has_errors(found):
         return None
-    html: dict[str, list[str]] = {}
-    in_text: dict[str, list[str]] = {}
-    bibliography: tuple[tuple[str, str], ...] = ()
-    title = ""
-    for target, expand in (("print", False), ("screen", True)):
-        formatted, found = format_citations(bib, style, placed, expand_ibid=expand, link=target == "screen")
-        if target == "print":
-            problems.extend(found)
-        html[target] = [_no_break_locators(note) for note in formatted.notes]
-        in_text[target] = list(formatted.in_text)
-        bibliography = tuple((entry.key, entry.html) for entry in formatted.bibliography)
-        title = settings.bibliography_title or formatted.bibliography_title
+    printed, screen, found = format_citations(bib, style, placed)  # one Pandoc run for both
+    problems.extend(found)
+    html = {target: [_no_break_locators(note) for note in done.notes]
+            for target, done in (("print", printed), ("screen", screen))}
+    in_text = {"print": list(printed.in_text), "screen": list(screen.in_text)}
+    bibliography = tuple((entry.key, entry.html) for entry in printed.bibliography)
+    title = settings.bibliography_title or printed.bibliography_title
     return style.is_note_style, html, in_text, bibliography, title
 
 
