@@ -173,6 +173,12 @@ CASES: list[Case] = [
          "frontmatter-yaml"),
     Case("front-matter-not-mapping", replace(PREFACE, "title: Preface", "- a list"), f"{PREFACE}:2:1",
          "frontmatter-yaml"),
+    Case("front-matter-lang", replace(PREFACE, "title: Preface", "title: Preface\nlang: Lithuanian please"),
+         f"{PREFACE}:3:1", "frontmatter-value", also=("is not a BCP 47 tag",)),
+    Case("front-matter-title-list", replace(PREFACE, "title: Preface", "title: [a, b]"), f"{PREFACE}:2:1",
+         "frontmatter-value"),
+    Case("handout-pages", write(HANDOUT, HANDOUT_TEXT.replace("title: A sheet", "title: A sheet\npages: two")),
+         f"{HANDOUT}:3", "frontmatter-value", command="check", args=()),
     # --- notes ---------------------------------------------------------------------------------
     Case("footnote-undefined", replace(PREFACE, "real.[^why]", "real.[^wy]"), f"{PREFACE}:6:67",
          "footnote-undefined"),
