@@ -227,6 +227,9 @@ CASES: list[Case] = [
     Case("emphasis-600-deep", append(PREFACE, "*" * 600 + "x" + "*" * 600), f"{PREFACE}:11",
          "markdown-too-deep"),
     Case("quotes-40-deep", append(PREFACE, "> " * 40 + "deep"), f"{PREFACE}:11", "markdown-too-deep"),
+    Case("span-lang-invalid", append(PREFACE, '[Wilno]{lang="<b>"}'), f"{PREFACE}:11", "lang-invalid"),
+    Case("div-lang-invalid", append(PREFACE, '::: {lang="polish please"}\nTekst.\n:::'), f"{PREFACE}:11",
+         "lang-invalid"),
     Case("index-too-deep", append(PREFACE, '[x]{idx="a!b!c!d"}'), f"{PREFACE}:11", "index-too-deep"),
     Case("index-unknown", append(PREFACE, '[x]{idx="a" index="people"}'), f"{PREFACE}:11", "index-unknown"),
     # --- raw HTML ------------------------------------------------------------------------------
