@@ -158,6 +158,8 @@ CASES: list[Case] = [
          f"{TOML}:15:28", "outside-book"),
     Case("chapter-symlink-out", symlink_out("manuscript/02-second.md", "# Leak\n"), f"{TOML}:15",
          "outside-book"),
+    Case("chapter-listed-twice", replace(TOML, '"02-second.md"]', '"02-second.md", "01-first.md"]'),
+         f"{TOML}:15:44", "chapter-listed-twice"),
     Case("contents-empty", both(replace(TOML, 'front = ["00-preface.md"]', "front = []"),
                                 replace(TOML, 'chapters = ["01-first.md", "02-second.md"]', "chapters = []")),
          f"{TOML}:15:1", "no-chapters"),

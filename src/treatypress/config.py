@@ -116,8 +116,8 @@ class Contents:
     ``*.md`` there, sorted, as chapters; an empty list means none."""
 
     front: tuple[str, ...] | None = setting(
-        None, "front matter, roman folios; a listed file that is missing is an error, a file present but "
-        "not listed a warning", shown="`[]`")
+        None, "front matter, roman folios; a listed file that is missing or listed twice is an error, a "
+        "file present but not listed a warning", shown="`[]`")
     chapters: tuple[str, ...] | None = setting(
         None, "the body, arabic folios from 1; without a [contents] table every `*.md`, sorted, is a "
         "chapter", shown="all `*.md`, sorted")
