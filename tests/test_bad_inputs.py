@@ -297,6 +297,12 @@ CASES: list[Case] = [
     Case("css-page-size-contradicts", write("styles/css/book.css", "p {}\n@page { size: A6 }\n"),
          "styles/css/book.css:2", "css-page-size", exit=0, command="check", args=(), severity="warning",
          also=("[pdf] page_size (A5) wins",)),
+    Case("css-unknown-property", write("styles/css/book.css", "p {\n  colr: red;\n}\n"), "styles/css/book.css:2:3",
+         "css-ignored", exit=0, command="check", args=(), severity="warning", also=("colr",)),
+    Case("css-bad-value-strict", write("styles/css/book.css", "h1 { font-size: huge-ish }\n"), "styles/css/book.css:1",
+         "css-ignored", severity="warning", command="check", args=("--strict",)),
+    Case("epub-css-syntax", write("styles/css/book-epub.css", "p { color: red }\n} stray\n"),
+         "styles/css/book-epub.css:2", "css-syntax", exit=0, command="check", args=(), severity="warning"),
     # --- the command line: refused before anything is read (exit 2), same words as book.toml ----
     Case("flag-page-size", lambda b: None, "", "argument --page-size: page size 'foo' is neither a named size",
          exit=2, args=("--format", "html", "--page-size", "foo")),
