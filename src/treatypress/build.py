@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any, cast
 
 from .config import BookConfig, load_config
-from .diagnostics import BuildFailed, Diagnostic, has_errors
+from .diagnostics import BuildFailed, Diagnostic, Severity, error, has_errors
 from .manuscript import load_manuscript
 from .markdown import parse_chapter
-from .output import write_artifacts
+from .output import OutputError, check_out_dir, write_artifacts
 from .resolve import resolve
 from .targets import Artifact
 
@@ -35,6 +35,7 @@ class BuildOptions:
     page_size: str | None = None  # overrides [pdf] page_size
     bleed: str | None = None  # overrides [pdf] bleed
     paper: str | None = None  # overrides [handouts] paper
+    strict: bool = False  # a warning fails the build before anything is written
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,11 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         if has_errors(found):
             raise BuildFailed(tuple(problems))
 
+    out_dir = options.out_dir or root / "dist"
     with stages.stage("config"):
         config, found = load_config(root)
+        if options.formats:  # a wrong --out fails before the layout, not after it
+            found = (*found, *check_out_dir(out_dir))
         check(found)
         assert config is not None
         config = _override(config, options)
@@ -130,8 +134,17 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
             made, found = handouts.build_handouts(config, manuscript.handouts)
             check(found)
             artifacts.extend(made)
+    warnings = sum(d.severity is Severity.WARNING for d in problems)
+    if options.strict and warnings:
+        problems.append(error("strict-warnings", f"{warnings} warning(s) and --strict", None,
+                              "fix the warnings above, or build without --strict"))
+        raise BuildFailed(tuple(problems))
     with stages.stage("write"):
-        written = write_artifacts(options.out_dir or root / "dist", artifacts)
+        try:
+            written = write_artifacts(out_dir, artifacts, keep_out=(root,))
+        except OutputError as failed:
+            problems.append(failed.diagnostic)
+            raise BuildFailed(tuple(problems)) from None
     return BuildResult(tuple(written), tuple(problems), stages.timings, pages)
 
 
