@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import resource
 import shutil
 import signal
@@ -23,7 +24,10 @@ from pathlib import Path
 import pytest
 from conftest import BOOKS, EPOCH
 
+from treatypress.build import BuildOptions, build
 from treatypress.cli import main
+from treatypress.diagnostics import BuildFailed
+from treatypress.limits import MAX_MANUSCRIPT_BYTES
 from treatypress.output import STAGING, write_artifacts
 from treatypress.targets import Artifact
 
@@ -247,3 +251,32 @@ def test_a_build_keeps_other_outputs_and_cleans_only_dead_staging(tmp_path: Path
 
 def snapshot_of(files: dict[str, bytes]) -> dict[str, str]:
     return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
+
+
+# --- huge input ---------------------------------------------------------------------------
+
+
+def test_a_manuscript_over_the_limit_is_refused_at_once(book_copy: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    chapter = book_copy / "manuscript/02-second.md"
+    text = chapter.read_text(encoding="utf-8")
+    paragraph = "A paragraph of a chapter far too long for one booklet, repeated. " * 10 + "\n\n"
+    chapter.write_text(text + paragraph * (MAX_MANUSCRIPT_BYTES // len(paragraph) + 1), encoding="utf-8")
+    out = tmp_path / "dist"
+    progress = []
+    assert build_stages(book_copy, out, progress) and progress == ["config", "manuscript"]  # no parse, no layout
+    assert main(["build", str(book_copy), "--format", "pdf", "--quiet", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"^manuscript/02-second\.md: error \[manuscript-too-large\] the chapters hold 2\.\d MB of "
+                     r"text \(manuscript/02-second\.md: 2\.\d MB\); treatypress lays out at most 2 MB \(about "
+                     r"1,000 A5 pages\) in one book$", err, re.MULTILINE), err
+    assert "hint: split the work into volumes" in err and not out.exists()
+
+
+def build_stages(book: Path, out: Path, progress: list[str]) -> bool:
+    """Run the build library call, recording the stages it started; True when it failed."""
+    try:
+        build(book, BuildOptions(formats=("pdf",), out_dir=out), progress.append)
+    except BuildFailed:
+        return True
+    return False

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from .config import BookConfig, load_config
 from .diagnostics import BuildFailed, Diagnostic, Severity, error, has_errors
+from .limits import check_size
 from .manuscript import load_manuscript
 from .markdown import parse_chapter
 from .output import OutputError, check_out_dir, write_artifacts
@@ -83,6 +84,9 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         config = _override(config, options)
     with stages.stage("manuscript"):
         manuscript, found = load_manuscript(config)
+        found = (*found, *check_size(manuscript.chapters))
+        if any(d.code == "manuscript-too-large" for d in found):
+            check(found)  # at once: not after minutes of parsing and layout
     with stages.stage("markdown"):
         parsed = [parse_chapter(chapter, config.book.language) for chapter in manuscript.chapters]
     check(found)
