@@ -18,6 +18,7 @@ import weasyprint
 from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 
+from ..config import SETTINGS_FILE
 from ..diagnostics import Diagnostic, error, warning
 from ..index import PageRef, render_print
 from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
@@ -25,7 +26,6 @@ from ..pdf.pagelabels import LabelRange, add_page_labels
 from ..pdf.tagging import richer_tags
 from ..pdf.typography import check_typography
 from ..render import book_context, environment, render, render_chapters
-from ..config import SETTINGS_FILE
 from ..resolve import ResolvedBook
 from ..resolve.model import note_location
 from ..styles import Styles
