@@ -42,13 +42,16 @@ MANUSCRIPTS = {"booklet": ROOT / "manuscript", "forms": ROOT / "tests" / "fixtur
 # CSL applies text-case="title" to English items only ("Title case conversion ... should only be
 # applied to English-language items"); Pandoc's citeproc title-cases every item whose language it
 # does not know to be non-English -- and the Belarusian entry's langid is not one it maps.
-PANDOC_TITLE_CASES = ("bibliography ladysau2006", "08-legacy.md [@historyjabelarusi2006; @ladysau2006, 5–10]")
+# (The booklet no longer cites the Belarusian entry, issue 11: it is further reading, so nothing is pinned.)
+PANDOC_TITLE_CASES: tuple[str, ...] = ()
 # Pandoc labels "3, Fall" (number "3" joined with issue "Fall") as plural, "nos. 3, Fall"; CSL
 # 1.0.2 makes a label plural only for "multiple numbers" ("1, 2", "1-3"), and "Fall" is no number.
-PANDOC_PLURALS = ("bibliography strazas1996", "07-suwalki.md [@strazas1996]")
+PANDOC_PLURALS = ("bibliography strazas1996", "07-suwalki.md [@strazas1996; quoted in @wikipedia-treaty]")
 KNOWN = {("chicago-notes-bibliography", w) for w in PANDOC_TITLE_CASES + PANDOC_PLURALS}
 # Agreeing pieces (notes + bibliography entries + the order), at least; raise as fixes land.
-FLOORS = {("booklet", "chicago-notes-bibliography"): 100, ("booklet", "apa"): 104,
+# The booklet cites fewer works since issue 11. Not pinned, because it is ours and not Pandoc's: we print the
+# apostrophe in the URL of wikipedia-mutiny as ’ (a note and an entry in Chicago, an entry in APA); Pandoc keeps it.
+FLOORS = {("booklet", "chicago-notes-bibliography"): 59, ("booklet", "apa"): 62,
           ("forms", "chicago-notes-bibliography"): 41, ("forms", "apa"): 41}
 
 
@@ -154,7 +157,7 @@ def run_pandoc(style_path: Path, document: str, count: int, note_style: bool
 @pytest.mark.parametrize("style_name", STYLES)
 def test_agrees_with_pandoc(style_name: str, name: str) -> None:
     found, plain_notes = manuscript(MANUSCRIPTS[name])
-    assert len(found) >= (80 if name == "booklet" else 25)
+    assert len(found) >= (30 if name == "booklet" else 25)
     style, _ = load_style(style_name, ROOT, "en-US")
     assert style is not None
     placed = [f.placed for f in found]
