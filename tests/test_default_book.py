@@ -12,9 +12,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pikepdf
-from pypdf import PdfReader
-
 from conftest import REPO, Built, page_texts
+from pypdf import PdfReader
 
 X = "{http://www.w3.org/1999/xhtml}"
 TYPE = "{http://www.idpf.org/2007/ops}type"
@@ -146,9 +145,9 @@ def test_index_has_eighty_entries_with_sub_entries_and_cross_references(default_
     vilnius = next(li for li in top if _text(li).startswith("Vilnius"))
     assert len(list(vilnius.iter(f"{X}li"))) >= 4  # sub-entries: seized, entered, handed over, taken
     text = _text(index)
-    assert re.search(r"Wilno\W+see\W+Vilnius", text, re.I)
-    assert re.search(r"Vistula, miracle at the\W+see\W+Battle of Warsaw", text, re.I)
-    assert re.search(r"Second Polish Republic\W+see\W+Poland", text, re.I)
+    assert re.search(r"Wilno\W+see\W+Vilnius", text, re.IGNORECASE)
+    assert re.search(r"Vistula, miracle at the\W+see\W+Battle of Warsaw", text, re.IGNORECASE)
+    assert re.search(r"Second Polish Republic\W+see\W+Poland", text, re.IGNORECASE)
 
 
 def _tags(path: Path) -> list[pikepdf.Dictionary]:
@@ -180,7 +179,7 @@ def test_handouts_are_single_a4_pages_with_questions_and_a_source_line(default_b
         assert (round(float(box.width)), round(float(box.height))) == (595, 842)
         (text,) = page_texts(path)
         questions = text.split("To discuss", 1)[1]
-        assert 2 <= len(re.findall(r"^\s*\d\. ", questions, re.M)) <= 3
+        assert 2 <= len(re.findall(r"^\s*\d\. ", questions, re.MULTILINE)) <= 3
         assert "Source: the English Wikipedia article “Soviet–Lithuanian Peace Treaty”" in re.sub(r"\s+", " ", text)
         assert not [e for e in _tags(path) if str(e.S) == "/Note"]  # one source line, no string of note calls
 

@@ -41,7 +41,7 @@ COORDINATES: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
 }
 
 # What each town is on the map (the legend explains the symbols).
-ARTICLE_2 = ("Vilnius", "Hrodna", "Lida", "Pastavy", "Brasłaŭ")  # named as Lithuanian
+ARTICLE_2 = ("Vilnius", "Hrodna", "Lida", "Pastavy", "Brasłaŭ")  # recognised as Lithuanian
 LINE_END = ("Sztabin",)  # where the treaty line stops
 FOUGHT_OVER = ("Suwałki", "Sejny", "Augustów")  # fought over in 1920
 BELARUSIAN_LIST = ("Shchuchyn", "Ashmyany", "Smarhon")  # also named by Belarusian historians
@@ -109,7 +109,7 @@ def marker(name: str, x: float, y: float) -> str:
 
 
 LEGEND = (
-    ("Vilnius", "named as Lithuanian in Article 2"),
+    ("Vilnius", "recognised as Lithuanian by the treaty"),
     ("Sztabin", "where the treaty line ends"),
     ("Suwałki", "fought over in 1920"),
     ("Kaunas", "seat of the Lithuanian government"),
@@ -124,18 +124,18 @@ def build() -> str:
     height = legend_top + len(LEGEND) * 4.6 + 1.0
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" '
-        f'width="{fmt(width)}mm" height="{fmt(height)}mm" viewBox="0 0 {fmt(width)} {fmt(height)}">',
+        ('<svg xmlns="http://www.w3.org/2000/svg" version="1.1" '
+        f'width="{fmt(width)}mm" height="{fmt(height)}mm" viewBox="0 0 {fmt(width)} {fmt(height)}">'),
         "  <title>Schematic map of the places named in the treaty, 1920</title>",
-        "  <desc>Town positions plotted from their latitude and longitude; no borders, "
-        "rivers or treaty lines are drawn.</desc>",
+        ("  <desc>Town positions plotted from their latitude and longitude; no borders, "
+        "rivers or treaty lines are drawn.</desc>"),
         f'  <g font-family="{FONT}" font-size="3.1" fill="#000000">',
-        f'    <text x="{fmt(width / 2)}" y="6" font-size="4.2" font-weight="bold" '
-        'text-anchor="middle">Places named in the treaty, 1920</text>',
-        f'    <text x="{fmt(width / 2)}" y="11" font-size="3.1" font-style="italic" '
-        'text-anchor="middle">Schematic map: town positions only, no borders drawn</text>',
-        f'    <rect x="{fmt(LEFT)}" y="{fmt(TOP)}" width="{fmt(width - 2 * LEFT)}" '
-        f'height="{fmt(map_bottom - TOP)}" fill="none" stroke="#000000" stroke-width="0.3"/>',
+        (f'    <text x="{fmt(width / 2)}" y="6" font-size="4.2" font-weight="bold" '
+        'text-anchor="middle">Places named in the treaty, 1920</text>'),
+        (f'    <text x="{fmt(width / 2)}" y="11" font-size="3.1" font-style="italic" '
+        'text-anchor="middle">Schematic map: town positions only, no borders drawn</text>'),
+        (f'    <rect x="{fmt(LEFT)}" y="{fmt(TOP)}" width="{fmt(width - 2 * LEFT)}" '
+        f'height="{fmt(map_bottom - TOP)}" fill="none" stroke="#000000" stroke-width="0.3"/>'),
     ]
     for name in COORDINATES:
         x, y = position(name)
