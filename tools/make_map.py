@@ -6,9 +6,9 @@ byte-identical files. The map shows where towns lie and nothing else: no
 borders, rivers or treaty lines are drawn, because the booklet's source gives
 none, and the figure says so on its face ("schematic").
 
-Positions are plotted from each town's public latitude and longitude (WGS 84,
-to the nearest minute, as given in the infobox of the town's Wikipedia
-article) on a simple equirectangular projection: longitude is shrunk by the
+Positions are plotted from each town's public latitude and longitude (WGS 84),
+as given in the infobox of the town's Wikipedia article (English, or Polish
+for Sztabin), rounded to the nearest minute, on a simple equirectangular projection: longitude is shrunk by the
 cosine of the map's middle latitude so that distances are roughly true at
 this small scale, which is also what makes the 50 km scale bar honest to
 within a few per cent.
@@ -23,11 +23,12 @@ import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-# name -> (latitude N, longitude E) in degrees and minutes, as published.
+# name -> (latitude N, longitude E) in degrees and minutes, from the towns' Wikipedia infoboxes
+# (e.g. Sztabin 53°40′51″N 23°05′53″E, Sejny 54°06′24″N 23°20′55″E, Kaunas 54°53′50″N 23°53′10″E).
 COORDINATES: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     "Vilnius": ((54, 41), (25, 17)),
-    "Kaunas": ((54, 54), (23, 54)),
-    "Hrodna": ((53, 41), (23, 50)),
+    "Kaunas": ((54, 54), (23, 53)),
+    "Hrodna": ((53, 40), (23, 50)),
     "Lida": ((53, 53), (25, 18)),
     "Pastavy": ((55, 7), (26, 50)),
     "Brasłaŭ": ((55, 39), (27, 4)),
@@ -36,7 +37,7 @@ COORDINATES: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     "Sejny": ((54, 6), (23, 21)),
     "Augustów": ((53, 51), (22, 59)),
     "Shchuchyn": ((53, 37), (24, 44)),
-    "Ashmyany": ((54, 25), (25, 56)),
+    "Ashmyany": ((54, 26), (25, 56)),
     "Smarhon": ((54, 29), (26, 24)),
 }
 
