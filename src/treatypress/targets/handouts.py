@@ -3,6 +3,12 @@
 A handout is resolved on its own, so its first citation of a work is a full note even if the
 book cited the work before; its front matter ``pages`` is a hard limit, checked on the real
 layout.
+
+A4 is too wide for one column of comfortable reading (106 characters a line at 10 pt), so a
+handout is set in two columns of about 55 characters, and its notes follow the text in the
+same columns, as on a one-page sheet they are as close as page footnotes would be. The
+notes are therefore written as the screen targets write them (numbered, linked both ways),
+not as page floats, which WeasyPrint 70 cannot set in columns.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from ..config import BookConfig
 from ..diagnostics import Diagnostic, Location, error, has_errors
 from ..manuscript import ChapterSource
 from ..markdown import parse_chapter
-from ..pdf.footnotes import render_with_footnote_repair
+from ..pdf.printtext import print_text
 from ..pdf.tagging import richer_tags
 from ..render import book_context, environment, render, render_chapters
 from ..resolve import resolve
@@ -49,20 +55,18 @@ def _handout(config: BookConfig, source: ChapterSource, fonts: FontConfiguration
     if book is None or has_errors(problems):
         return None, problems
     styles = Styles(config.root)
-    (chapter,) = render_chapters(book, "print", lambda path: path.as_uri(), lambda anchor: f"#{anchor}")
+    (chapter,) = render_chapters(book, "web", lambda path: path.as_uri(), lambda anchor: f"#{anchor}")
     paper = str(source.meta.get("paper") or config.handouts.paper)
     if paper not in PAPER:
         return None, (*problems, error("handout-paper", f"paper '{paper}' is not A4 or Letter", Location(source.rel, 2)))
     sheets = styles.urls(["css/fonts.css", "css/handout.css", "css/footnotes.css"])
     html = render(environment(styles), "handout.html.j2", **book_context(book), stylesheets=sheets,
-                  title=chapter.chapter.title, lang=chapter.chapter.lang, body=Markup(chapter.html.body))
-    document_source, fetcher = styles.weasyprint_html(html)
-    result = render_with_footnote_repair(
-        document_source, [weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")],
-        expected=[note.id for note in chapter.chapter.notes], font_config=fonts, pdf_tags=True)
-    document = result.document
+                  title=chapter.chapter.title, lang=chapter.chapter.lang, body=Markup(chapter.html.body),
+                  notes=[(note, Markup(body)) for note, body in chapter.html.notes])
+    document_source, fetcher = styles.weasyprint_html(print_text(html))
+    document = document_source.render(stylesheets=[weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")],
+                                      font_config=fonts, pdf_tags=True)
     found: list[Diagnostic] = list(fetcher.refused)
-    found.extend(error("footnote-misplaced", p.message, Location(source.rel)) for p in result.problems)
     limit = source.meta.get("pages")
     if isinstance(limit, int) and len(document.pages) > limit:
         overflow = _overflow(document, limit)

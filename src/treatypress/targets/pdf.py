@@ -22,6 +22,7 @@ from ..diagnostics import Diagnostic, error, warning
 from ..index import PageRef, render_print
 from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
 from ..pdf.pagelabels import LabelRange, add_page_labels
+from ..pdf.printtext import print_text
 from ..pdf.tagging import richer_tags
 from ..pdf.typography import check_typography
 from ..render import book_context, environment, render, render_chapters
@@ -79,7 +80,7 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
                              "body": Markup(c.html.body)} for c in chapters])
     if book.config.pdf.hyphenate:
         html = html.replace("<html ", "<html data-hyphenate=\"\" ", 1)
-    source, fetcher = styles.weasyprint_html(html)
+    source, fetcher = styles.weasyprint_html(print_text(html))
     expected = [note.id for chapter in book.chapters for note in chapter.notes]
     result = render_with_footnote_repair(source, [page_css(book, variant)], expected=expected, font_config=fonts,
                                          pdf_tags=variant == "accessible")
@@ -167,7 +168,7 @@ def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: F
                   stylesheets=stylesheets(styles), first_page=int(layout.labels[start]),
                   index_sections=[{"id": f"index-{ix.name}", "title": ix.title, "html": Markup(render_print(ix, refs))}
                            for ix in indexes])
-    source, fetcher = styles.weasyprint_html(html)
+    source, fetcher = styles.weasyprint_html(print_text(html))
     logging.getLogger("weasyprint").debug("laying out the index")
     document = source.render(stylesheets=[page_css(book, variant)], font_config=fonts,
                              pdf_tags=variant == "accessible")
