@@ -1,7 +1,8 @@
 """Line-breaking hints for the printed page, added to the text of the print HTML only.
 
-- A number range (``1920–1921``, ``45–47``) must not break after its en dash: a word joiner
-  (U+2060) goes after the dash. Pango sets it with no width and a PDF reader does not copy it.
+- A number range (``1920–1921``, ``45–47``) must not break after its en dash: it is wrapped in
+  ``<span class="nobreak">`` (``white-space: nowrap`` in the print CSS). A word joiner would do
+  on the page but would also end up in the PDF outline's titles, which take a heading's text.
 - A URL must come out of the PDF exactly as written, so it is never hyphenated (CSS
   ``hyphens: none`` on ``.url``), and it may break after a slash instead: a ``<wbr>`` there,
   which WeasyPrint draws as a zero-width space that a PDF reader does not copy either.
@@ -16,9 +17,8 @@ from __future__ import annotations
 import re
 
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
-_RANGE = re.compile(r"(?<=\d)–(?=\d)")
-WORD_JOINER = "\u2060"
-_URL = re.compile(r"(?:https?://|doi:|www\.)[^\s<>\"]+[^\s<>\".,;:)\]]")
+_RANGE = re.compile(r"\d+–\d+")
+_URL = re.compile(r"((?:https?://|doi:|www\.)[^\s<>\"]+[^\s<>\".,;:)\]])")
 _BREAK_AFTER = re.compile(r"(?<=/)(?=[^/])")  # after a slash (or //), never between two slashes
 
 
@@ -39,9 +39,17 @@ def print_text(html: str) -> str:
                 in_url = 1
             out.append(part)
             continue
-        text = _RANGE.sub("–" + WORD_JOINER, part)
-        out.append(_breaks(text) if in_url else _URL.sub(lambda m: f'<span class="url">{_breaks(m.group())}</span>', text))
+        if in_url:
+            out.append(_breaks(part))
+            continue
+        pieces = _URL.split(part)  # text, url, text, url, ... (the pattern has one group)
+        for number, piece in enumerate(pieces):
+            out.append(f'<span class="url">{_breaks(piece)}</span>' if number % 2 else _ranges(piece))
     return head + "".join(out)
+
+
+def _ranges(text: str) -> str:
+    return _RANGE.sub(lambda m: f'<span class="nobreak">{m.group()}</span>', text)
 
 
 def _breaks(url: str) -> str:

@@ -18,9 +18,11 @@ import weasyprint
 from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 
-from ..diagnostics import Diagnostic, error, warning
+from ..diagnostics import Diagnostic, Location, error, warning
 from ..index import PageRef, render_print
 from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
+from ..pdf.pagefit import find_faults, mend
+from ..pdf.pages import page_contents
 from ..pdf.pagelabels import LabelRange, add_page_labels
 from ..pdf.printtext import print_text
 from ..pdf.tagging import richer_tags
@@ -30,6 +32,17 @@ from ..resolve import ResolvedBook
 from ..styles import Styles
 from . import Artifact
 
+# How an author mends each page fault (README, "When the pages need a hand").
+TYPOGRAPHY_HINTS = {
+    "overfull-line": "rephrase, or add a hyphenation point (&shy;) to the long word",
+    "stranded-heading": "shorten the text before the heading by a line, or put '::: {.new-page}' around "
+                        "the heading and what follows it",
+    "short-page": "lengthen or shorten the chapter's last paragraphs by a line or two, or put "
+                  "'::: {.keep-together}' around its last paragraphs so they move over as one",
+    "float-gap": "the figure or table could not be moved down (a heading or the chapter's end follows it): "
+                 "move it after the next paragraph in the manuscript, and call it by its number, not 'below'",
+}
+FIT_PASSES = 2  # layouts spent at most on mending float gaps and short pages
 VARIANTS = {"plain": None, "accessible": "pdf/ua-1", "press": "pdf/x-4"}
 
 
@@ -76,7 +89,8 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
     html = render(env, "print.html.j2", **book_context(book), stylesheets=stylesheets(styles), toc=toc,
                   index_placeholders=placeholders,
                   chapters=[{"id": c.chapter.id, "kind": c.chapter.kind, "lang": c.chapter.lang,
-                             "short_title": c.chapter.short_title, "first_body": c.chapter.id == first_body,
+                             "short_title": c.chapter.short_title, "source": c.chapter.parsed.source.rel,
+                             "first_body": c.chapter.id == first_body,
                              "body": Markup(c.html.body)} for c in chapters])
     if book.config.pdf.hyphenate:
         html = html.replace("<html ", "<html data-hyphenate=\"\" ", 1)
@@ -84,6 +98,17 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
     expected = [note.id for chapter in book.chapters for note in chapter.notes]
     result = render_with_footnote_repair(source, [page_css(book, variant)], expected=expected, font_config=fonts,
                                          pdf_tags=variant == "accessible")
+    layouts = result.layouts
+    for _ in range(FIT_PASSES):
+        # Float gaps and short chapter ends are mended in the tree, then the book is laid out
+        # again: one more layout, only for a book that has such a page.
+        pages = page_contents(result.document)
+        done = mend(pages, find_faults(pages), source.etree_element)
+        if not done:
+            break
+        result = render_with_footnote_repair(source, [page_css(book, variant)], expected=expected,
+                                             font_config=fonts, pdf_tags=variant == "accessible")
+        layouts += result.layouts
     document = result.document
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages):
@@ -91,8 +116,7 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
             anchors.setdefault(name, number)
     body_start = anchors.get(f"section-{first_body}", 0) if first_body else 0
     labels = tuple(_folio(i, body_start) for i in range(len(document.pages)))
-    return PrintLayout(document, labels, anchors, body_start, tuple(fetcher.refused), result.problems,
-                       result.layouts)
+    return PrintLayout(document, labels, anchors, body_start, tuple(fetcher.refused), result.problems, layouts)
 
 
 def _folio(index: int, body_start: int) -> str:
@@ -135,9 +159,9 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
         return None, tuple(problems)
     document = layout.document.copy(pages)
     for found in check_typography(document):
+        where = Location(found.source, found.line) if found.source else None
         problems.append(warning(f"typography-{found.kind}", f"{found.message} (folio {labels[found.page - 1]})",
-                                None, "rephrase, add a hyphenation point (&shy;) or a break; "
-                                "URLs break after / with overflow-wrap in the CSS"))
+                                where, TYPOGRAPHY_HINTS[found.kind]))
     buffer = BytesIO()
     identifier = book.config.identifier.encode()
     with richer_tags():
