@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
 import weasyprint
 from markupsafe import Markup
@@ -24,6 +25,7 @@ from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
 from ..pdf.pagefit import find_faults, mend
 from ..pdf.pages import page_contents
 from ..pdf.pagelabels import LabelRange, add_page_labels
+from ..pdf.press import finish_press
 from ..pdf.printtext import print_text
 from ..pdf.tagging import richer_tags
 from ..pdf.typography import check_typography
@@ -67,13 +69,18 @@ def stylesheets(styles: Styles) -> list[str]:
     return sheets
 
 
-def page_css(book: ResolvedBook, variant: str) -> weasyprint.CSS:
+def page_css(book: ResolvedBook, variant: str, profiles: dict[str, Any]) -> weasyprint.CSS:
+    """The page size, and for the press: the bleed, a CMYK output intent and CMYK black text.
+    ``profiles`` collects the ``@color-profile`` for ``render(color_profiles=...)``. The crop
+    marks are drawn afterwards, outside the bleed (``pdf/press.py``)."""
     pdf = book.config.pdf
     rules = f"@page {{ size: {book.config.page_size}; }}"
     if variant == "press":
-        marks = "marks: crop cross;" if pdf.marks else ""
-        rules = f"@page {{ size: {book.config.page_size}; bleed: {pdf.bleed}; {marks} }}"
-    return weasyprint.CSS(string=rules)
+        icc = Styles(book.config.root).path("icc/default_cmyk.icc").resolve().as_uri()
+        rules = (f"@page {{ size: {book.config.page_size}; bleed: {pdf.bleed}; }}"
+                 f"@color-profile device-cmyk {{ src: url({icc}); components: cyan, magenta, yellow, black; }}"
+                 "html { color: device-cmyk(0 0 0 1); }")
+    return weasyprint.CSS(string=rules, color_profiles=profiles)
 
 
 def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> PrintLayout:
@@ -96,8 +103,10 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
         html = html.replace("<html ", "<html data-hyphenate=\"\" ", 1)
     source, fetcher = styles.weasyprint_html(print_text(html))
     expected = [note.id for chapter in book.chapters for note in chapter.notes]
-    result = render_with_footnote_repair(source, [page_css(book, variant)], expected=expected, font_config=fonts,
-                                         pdf_tags=variant == "accessible")
+    profiles: dict[str, Any] = {}
+    sheets = [page_css(book, variant, profiles)]
+    result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
+                                         pdf_tags=variant == "accessible", color_profiles=profiles)
     layouts = result.layouts
     for _ in range(FIT_PASSES):
         # Float gaps and short chapter ends are mended in the tree, then the book is laid out
@@ -106,8 +115,8 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
         done = mend(pages, find_faults(pages), source.etree_element)
         if not done:
             break
-        result = render_with_footnote_repair(source, [page_css(book, variant)], expected=expected,
-                                             font_config=fonts, pdf_tags=variant == "accessible")
+        result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
+                                             pdf_tags=variant == "accessible", color_profiles=profiles)
         layouts += result.layouts
     document = result.document
     anchors: dict[str, int] = {}
@@ -171,6 +180,8 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
     if layout.body_start:
         ranges.append(LabelRange(layout.body_start, "D", 1))
     data = add_page_labels(buffer.getvalue(), ranges if layout.body_start else [LabelRange(0, "D", 1)])
+    if variant == "press":
+        data = finish_press(data, marks=book.config.pdf.marks)
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
     return Artifact(f"{book.config.slug}{suffix}.pdf", data), tuple(problems)
 
@@ -194,6 +205,7 @@ def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: F
                            for ix in indexes])
     source, fetcher = styles.weasyprint_html(print_text(html))
     logging.getLogger("weasyprint").debug("laying out the index")
-    document = source.render(stylesheets=[page_css(book, variant)], font_config=fonts,
-                             pdf_tags=variant == "accessible")
+    profiles: dict[str, Any] = {}
+    document = source.render(stylesheets=[page_css(book, variant, profiles)], font_config=fonts,
+                             pdf_tags=variant == "accessible", color_profiles=profiles)
     return document, tuple(fetcher.refused)
