@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
 from .build import FORMATS, BuildOptions, build
+from .config import SettingSpec, check_value, flags
 from .diagnostics import BuildFailed, Diagnostic, Severity
-
-VARIANTS = ("accessible", "plain", "press")
-IMPOSITIONS = ("none", "saddle-stitch", "2-up")
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -26,6 +24,25 @@ def _formats(value: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or value!r}; "
                                          f"choose from {', '.join(FORMATS)}")
     return chosen
+
+
+def _setting_type(setting: SettingSpec) -> Callable[[str], str]:
+    """The flag's value goes through the same check as the book.toml setting, with the same message."""
+    def convert(value: str) -> str:
+        problem = check_value(setting.key, value)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return value
+    return convert
+
+
+def _add_setting_flags(command: argparse.ArgumentParser) -> None:
+    """One flag per setting that the schema marks with a flag: choices and checks written once."""
+    for setting in flags():
+        table, name = setting.key.split(".")
+        metavar = "|".join(setting.choices) if setting.choices else name.upper().replace("_", "-")
+        command.add_argument(setting.flag, dest=name, type=_setting_type(setting), default=None, metavar=metavar,
+                             help=f"{setting.doc.replace(chr(96), '')} (default: [{table}] {name}, {setting.default})")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -41,19 +58,7 @@ def parser() -> argparse.ArgumentParser:
                            help=f"comma-separated outputs: {','.join(FORMATS)} (default: all)")
     build_cmd.add_argument("--out", type=Path, default=None, metavar="DIR",
                            help="output folder (default: BOOK_DIR/dist)")
-    build_cmd.add_argument("--variant", choices=VARIANTS, default=None,
-                           help="PDF variant (default: [pdf] variant, accessible)")
-    build_cmd.add_argument("--impose", choices=IMPOSITIONS, default=None,
-                           help="also write an imposed PDF for printing (default: [pdf] impose)")
-    build_cmd.add_argument("--sheet", choices=("A4", "Letter"), default=None,
-                           help="imposition sheet (default: [pdf] sheet, A4)")
-    build_cmd.add_argument("--page-size", default=None, metavar="SIZE",
-                           help="trim size: A5, A4, letter, ... or a CSS size like '140mm 216mm' "
-                                "(default: [pdf] page_size, A5)")
-    build_cmd.add_argument("--bleed", default=None, metavar="LENGTH",
-                           help="bleed of the press variant, e.g. 3mm (default: [pdf] bleed)")
-    build_cmd.add_argument("--paper", choices=("A4", "Letter"), default=None,
-                           help="handout paper (default: [handouts] paper, A4)")
+    _add_setting_flags(build_cmd)
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     check_cmd = commands.add_parser("check", help="check the book without writing anything",
