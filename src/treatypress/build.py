@@ -19,6 +19,7 @@ from .limits import check_size
 from .manuscript import load_manuscript
 from .markdown import parse_chapter
 from .output import OutputError, check_out_dir, write_artifacts
+from .render import check_layouts
 from .resolve import resolve
 from .resolve.handouts import resolve_handouts
 from .styles import check_styles
@@ -106,6 +107,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         handout_books, handout_found = resolve_handouts(config, parsed_handouts)
         check(found + handout_found + check_styles(config))
         assert book is not None
+        if not options.formats:  # check: fill the layouts in memory, as a build would
+            check(check_layouts(book))
 
     artifacts: list[Artifact] = []
     pages = 0

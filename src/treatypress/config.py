@@ -11,8 +11,8 @@ import re
 import tomllib
 import typing
 import unicodedata
-from dataclasses import dataclass, field
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -252,7 +252,7 @@ def schema() -> tuple[SettingSpec, ...]:
     for table, cls in tables:
         hints = typing.get_type_hints(cls)
         for f in dataclasses.fields(cls):
-            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+            default = getattr(cls(), f.name)  # every setting has a default
             specs.append(SettingSpec(f"{table}.{f.name}", default, hints[f.name], f.metadata.get("doc", ""),
                                      f.metadata.get("choices", ()), f.metadata.get("check"),
                                      f.metadata.get("flag", ""), f.metadata.get("shown", "")))
@@ -358,7 +358,7 @@ def _validate(root: Path, data: dict[str, Any], text: str, overrides: dict[str, 
         value = getattr(sections["citations"], key.split(".")[1]) if sections["citations"] else None
         problem = check_value(key, value, root) if key not in locations and value is not None else None
         if problem:
-            problems.append(error("config-value", f"[citations] {key.split('.')[1]}: {problem}", Location(value)))
+            problems.append(error("config-value", f"[citations] {key.split('.')[1]}: {problem}", Location(str(value))))
     if sections["book"] is not None and not sections["book"].title:
         problems.append(error("config-missing-key", "[book] needs a title", Location(SETTINGS_FILE),
                               "add title = \"...\" under [book]"))

@@ -11,12 +11,12 @@ from typing import Any
 
 import yaml
 
-from .config import SETTINGS_FILE, BookConfig
+from .config import SETTINGS_FILE, BookConfig, language_tag
 from .diagnostics import Diagnostic, Location, error, has_errors, warning
 
 # Front-matter keys a chapter may carry; anything else is probably a typo.
 CHAPTER_KEYS = frozenset({"title", "short_title", "subtitle", "lang", "pages", "paper"})
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,21 @@ def read_front_matter(text: str, rel: str, allowed: frozenset[str] = CHAPTER_KEY
                              Location(rel, _key_line(match[1], str(key)), 1),
                              f"known keys: {', '.join(sorted(allowed))}")
                      for key in data if key not in allowed)
+    problems += tuple(error("frontmatter-value", f"front matter {key}: {wrong}",
+                            Location(rel, _key_line(match[1], str(key)), 1))
+                      for key, value in data.items() if (wrong := _value_problem(str(key), value)))
     return MappingProxyType(data), problems
+
+
+def _value_problem(key: str, value: Any) -> str | None:
+    """The front-matter values the book uses, checked as book.toml's are."""
+    if key in ("title", "short_title", "subtitle") and not isinstance(value, str | int | float):
+        return f"{value!r} is not text"
+    if key == "lang":
+        return language_tag(value)
+    if key == "pages" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        return f"{value!r} is not a number of pages (1, 2, ...)"
+    return None
 
 
 def _key_line(yaml_text: str, key: str) -> int:

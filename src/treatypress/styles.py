@@ -20,7 +20,7 @@ import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .config import PAGE_SIZES, BookConfig
-from .diagnostics import Diagnostic, Location, error, relative, warning
+from .diagnostics import Diagnostic, Location, error, warning
 
 BUILTIN = Path(__file__).parent / "styles"
 
@@ -161,7 +161,7 @@ def _urls(nodes: Sequence[Any]) -> Iterator[tuple[Any, str]]:
 def _url_problem(url: str, base: Path, root: Path) -> tuple[str, str, str] | None:
     url = url.strip()
     scheme = _SCHEME.match(url)
-    if url.startswith("data:") or url.startswith("#") or not url:
+    if not url or url.startswith(("data:", "#")):
         return None
     if url.startswith("//") or (scheme and scheme[1].lower() != "file"):
         return ("remote-resource", "is on the network; a build never reads the network",

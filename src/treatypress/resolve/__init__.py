@@ -29,7 +29,7 @@ from .walk import Visit, main_tokens, reading_order
 
 _RAW_IDS = re.compile(r'\sid="([^"]+)"')  # raw HTML as the sanitiser wrote it (markdown/rawhtml.py)
 
-__all__ = ["resolve", "ResolvedBook", "ResolvedChapter", "Heading", "Note"]
+__all__ = ["Heading", "Note", "ResolvedBook", "ResolvedChapter", "resolve"]
 
 
 def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]

@@ -18,7 +18,7 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 DATA_IMAGE_TYPES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff", "image/gif": b"GIF8",
                     "image/webp": b"RIFF"}
 DATA_IMAGE_LIMIT = 256 * 1024  # bytes, decoded
-_DATA = re.compile(r"^data:([a-z0-9.+/-]*)((?:;[^;,]*)*),(.*)$", re.I | re.S)
+_DATA = re.compile(r"^data:([a-z0-9.+/-]*)((?:;[^;,]*)*),(.*)$", re.IGNORECASE | re.DOTALL)
 
 
 def check_data_image(src: str, where: Location) -> Diagnostic | None:
