@@ -82,11 +82,14 @@ class BookSettings:
     publisher: str = ""
     date: str = ""  # publication date as printed, e.g. "2026"
     rights: str = ""
-    identifier: str = ""  # empty: a URN derived from the slug, stable across builds
+    identifier: str = ""  # empty: urn:isbn:<isbn> when an ISBN is set, else a URN from the slug
     slug: str = ""  # file name of the outputs; empty: derived from the title
     subject: str = ""
     keywords: tuple[str, ...] = ()
     description: str = ""
+    # --- the e-book's cover and the book's ISBN (see _check_book) ---
+    isbn: str = ""  # ISBN-13 or ISBN-10, hyphens allowed; checked by its check digit
+    cover: str = ""  # the author's cover image, relative to the book folder; empty: drawn from the title page
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,13 @@ class BookConfig:
 
     @property
     def identifier(self) -> str:
-        return self.book.identifier or f"urn:treatypress:{self.slug}"
+        if self.book.identifier:
+            return self.book.identifier
+        if self.book.isbn:
+            from .isbn import isbn_digits
+
+            return f"urn:isbn:{isbn_digits(self.book.isbn)}"
+        return f"urn:treatypress:{self.slug}"
 
     @property
     def page_size(self) -> str:
@@ -167,9 +176,36 @@ def _validate(root: Path, data: dict[str, Any], text: str) -> tuple[BookConfig |
     if sections["book"] is not None and not sections["book"].title:
         problems.append(error("config-missing-key", "[book] needs a title", Location(SETTINGS_FILE),
                               "add title = \"...\" under [book]"))
+    if sections["book"] is not None:
+        problems.extend(_check_book(root, sections["book"], text))
     if problems or any(v is None for v in sections.values()):
         return None, tuple(problems)
     return BookConfig(root=root.resolve(), **sections), ()
+
+
+def _check_book(root: Path, book: BookSettings, text: str) -> list[Diagnostic]:
+    """The [book] values that have a form of their own: the ISBN and the cover image."""
+    from .isbn import isbn_problem
+    from .targets.cover import COVER_TYPES
+
+    problems = []
+    why = isbn_problem(book.isbn) if book.isbn else None
+    if why:
+        problems.append(error("config-isbn", f"[book] isbn = {book.isbn!r} is not a valid ISBN: {why}",
+                              _locate(text, "book", "isbn"), "copy the ISBN from the agency's record"))
+    if book.cover:
+        path = (root / book.cover).resolve()
+        where = _locate(text, "book", "cover")
+        if path.suffix.lower() not in COVER_TYPES:
+            problems.append(error("config-cover", f"[book] cover = {book.cover!r} is not a PNG, JPEG or SVG image",
+                                  where, "use a .png, .jpg or .svg file"))
+        elif not path.is_relative_to(root.resolve()):
+            problems.append(error("config-cover", f"[book] cover = {book.cover!r} is outside the book folder",
+                                  where, "copy the image into the book folder"))
+        elif not path.is_file():
+            problems.append(error("config-cover", f"[book] cover = {book.cover!r} does not exist", where,
+                                  "give the path relative to the book folder, e.g. \"manuscript/figures/cover.png\""))
+    return problems
 
 
 def _build(cls: type, values: dict[str, Any], table: str, text: str, problems: list[Diagnostic]) -> Any:

@@ -152,7 +152,7 @@ def render_linked(
         return ""
     prefix = f"index-{_slug(index.name)}"
     ids = _entry_ids(index, prefix)
-    out = [] if body_is_index else [f'<section epub:type="index" class="index" id="{prefix}">']
+    out = [] if body_is_index else [f'<section epub:type="index" role="doc-index" class="index" id="{prefix}">']
     out.append(f'<h1 class="index-title">{_e(index.title)}</h1>')
     for number, group in enumerate(index.groups, 1):
         out.append(f'<section epub:type="index-group" class="{_group_class(group.kind)}" id="{prefix}-g{number}">')

@@ -20,6 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from ..diagnostics import Diagnostic, error, warning
 from ..index import PageRef, render_print
+from ..pagelist import PrintPages, page_starts
 from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
 from ..pdf.pagelabels import LabelRange, add_page_labels
 from ..pdf.tagging import richer_tags
@@ -117,7 +118,8 @@ def page_refs(layout: PrintLayout, anchors: Sequence[str]) -> dict[str, PageRef]
 
 
 def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
-              ) -> tuple[Artifact | None, tuple[Diagnostic, ...]]:
+              ) -> tuple[Artifact | None, tuple[Diagnostic, ...], PrintPages | None]:
+    """The PDF, its problems, and where its pages begin (for the e-book's page list)."""
     problems: list[Diagnostic] = list(layout.fetcher_problems)
     for problem in layout.footnote_problems:
         problems.append(error("footnote-misplaced", problem.message, None,
@@ -131,7 +133,7 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
         pages = pages[:start] + list(index_pages.pages)
         labels = labels[:start] + [str(int(labels[start]) + i) for i in range(len(index_pages.pages))]
     if problems:
-        return None, tuple(problems)
+        return None, tuple(problems), None
     document = layout.document.copy(pages)
     for found in check_typography(document):
         problems.append(warning(f"typography-{found.kind}", f"{found.message} (folio {labels[found.page - 1]})",
@@ -140,14 +142,14 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
     buffer = BytesIO()
     identifier = book.config.identifier.encode()
     with richer_tags():
-        document.write_pdf(buffer, pdf_variant=VARIANTS[variant], pdf_identifier=identifier,
+        document.write_pdf(buffer, pdf_variant=VARIANTS[variant], pdf_identifier=identifier, custom_metadata=True,
                            pdf_tags=variant == "accessible", uncompressed_pdf=False)
     ranges = [LabelRange(0, "r", 1)]
     if layout.body_start:
         ranges.append(LabelRange(layout.body_start, "D", 1))
     data = add_page_labels(buffer.getvalue(), ranges if layout.body_start else [LabelRange(0, "D", 1)])
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
-    return Artifact(f"{book.config.slug}{suffix}.pdf", data), tuple(problems)
+    return Artifact(f"{book.config.slug}{suffix}.pdf", data), tuple(problems), page_starts(pages, labels)
 
 
 def index_start(book: ResolvedBook, layout: PrintLayout) -> int:
