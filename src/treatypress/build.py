@@ -91,7 +91,9 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     pages = 0
     layout = None
     print_pages = None  # where the PDF's pages begin, when it was built in this run
-    if "pdf" in options.formats or "epub" in options.formats:
+    # Only the PDF needs a layout; the e-book and the web edition take it when there is one (page
+    # numbers in the index, the print pages in the page list) and do without it otherwise.
+    if "pdf" in options.formats:
         from weasyprint.text.fonts import FontConfiguration
 
         from .targets import pdf

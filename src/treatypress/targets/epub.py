@@ -25,7 +25,7 @@ from . import Artifact
 from .archive import EPUB_MIMETYPE, reproducible_zip
 from .cover import make_cover
 from .fontsubset import subset_font, used_characters
-from .links import break_urls
+from .links import live_links
 from .pdf import PrintLayout, page_refs
 
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
@@ -93,8 +93,8 @@ def build_epub(book: ResolvedBook, layout: PrintLayout | None, pages: PrintPages
     placed.extend(("nav.xhtml", s.label) for s in contents_marks)
     for rendered in chapters:
         chapter = rendered.chapter
-        body = marks(chapter.id, break_urls(_local_links(rendered.html.body, rendered.file)), rendered.file)
-        notes = [(note, Markup(break_urls(_local_links(html, rendered.file)))) for note, html in rendered.html.notes]
+        body = marks(chapter.id, live_links(_local_links(rendered.html.body, rendered.file)), rendered.file)
+        notes = [(note, Markup(live_links(_local_links(html, rendered.file)))) for note, html in rendered.html.notes]
         heading = next((h.id for h in chapter.headings if h.level == 1), "")
         files[f"OEBPS/text/{rendered.file}"] = render(
             env, "epub/chapter.xhtml.j2", lang=chapter.lang, title=chapter.title, id=chapter.id,
@@ -110,7 +110,7 @@ def build_epub(book: ResolvedBook, layout: PrintLayout | None, pages: PrintPages
     if first_body:
         landmarks.append({"type": "bodymatter", "href": first_body.file, "title": "Start of text"})
     if book.bibliography:
-        bib = marks("bibliography", break_urls(render(env, "epub/bibliography.html.j2", **context)),
+        bib = marks("bibliography", live_links(render(env, "epub/bibliography.html.j2", **context)),
                     "bibliography.xhtml")
         files["OEBPS/text/bibliography.xhtml"] = _page(env, context, book.bibliography_title, "backmatter", bib)
         spine.append("bibliography.xhtml")

@@ -13,3 +13,36 @@ _AFTER_SLASH = re.compile(r"(?<!/)(/+)(?=[^/])")
 def break_urls(html: str) -> str:
     """``<a class="url">https://a.org/b/c</a>`` -> ``https://<wbr/>a.org/<wbr/>b/<wbr/>c``."""
     return _URL_LINK.sub(lambda m: m[1] + _AFTER_SLASH.sub(r"\1<wbr/>", m[2]) + m[3], html)
+
+
+_TOKEN = re.compile(r"<[^>]*>|[^<]+")
+# A URL runs to the next space or markup; a final full stop, comma, semicolon, colon or closing
+# bracket is the sentence's, not the URL's (as in CSL's own output, "…/4976.").
+_BARE_URL = re.compile(r"\bhttps?://[^\s<>\"]+?(?=[.,;:)\]]*(?:\s|$))")
+
+
+def link_urls(html: str) -> str:
+    """Make every bare ``http(s)://`` URL in the text a link, ``<a class="url" href="…">``.
+
+    The citation stage links the URLs and DOIs it writes; this catches any it leaves as text (and
+    URLs an author typed), so every edition gets a live link. Text already inside a link is kept.
+    """
+    out = []
+    depth = 0  # inside <a>…</a>
+    for token in _TOKEN.findall(html):
+        if token.startswith("<"):
+            if re.match(r"<a\b", token):
+                depth += 1
+            elif token.startswith("</a"):
+                depth = max(0, depth - 1)
+            out.append(token)
+        elif depth:
+            out.append(token)
+        else:
+            out.append(_BARE_URL.sub(lambda m: f'<a class="url" href="{m[0]}">{m[0]}</a>', token))
+    return "".join(out)
+
+
+def live_links(html: str) -> str:
+    """Bare URLs linked, and every URL link breakable after its slashes."""
+    return break_urls(link_urls(html))

@@ -22,6 +22,7 @@ from ..diagnostics import Diagnostic, error, warning
 from ..index import PageRef, render_print
 from ..pagelist import PrintPages, page_starts
 from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
+from ..pdf.notelinks import link_notes
 from ..pdf.pagelabels import LabelRange, add_page_labels
 from ..pdf.tagging import richer_tags
 from ..pdf.typography import check_typography
@@ -29,6 +30,7 @@ from ..render import book_context, environment, render, render_chapters
 from ..resolve import ResolvedBook
 from ..styles import Styles
 from . import Artifact
+from .links import live_links
 
 VARIANTS = {"plain": None, "accessible": "pdf/ua-1", "press": "pdf/x-4"}
 
@@ -73,11 +75,13 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
         toc.append({"kind": "back", "id": "bibliography", "title": book.bibliography_title})
     placeholders = [{"id": f"index-{ix.name}", "title": ix.title} for ix in book.indexes if ix.groups]
     toc.extend({"kind": "back", "id": p["id"], "title": p["title"]} for p in placeholders)
-    html = render(env, "print.html.j2", **book_context(book), stylesheets=stylesheets(styles), toc=toc,
+    context = book_context(book)  # URLs and DOIs are live links in every edition
+    context["bibliography"] = [(key, Markup(live_links(html))) for key, html in context["bibliography"]]
+    html = render(env, "print.html.j2", **context, stylesheets=stylesheets(styles), toc=toc,
                   index_placeholders=placeholders,
                   chapters=[{"id": c.chapter.id, "kind": c.chapter.kind, "lang": c.chapter.lang,
                              "short_title": c.chapter.short_title, "first_body": c.chapter.id == first_body,
-                             "body": Markup(c.html.body)} for c in chapters])
+                             "body": Markup(live_links(c.html.body))} for c in chapters])
     if book.config.pdf.hyphenate:
         html = html.replace("<html ", "<html data-hyphenate=\"\" ", 1)
     source, fetcher = styles.weasyprint_html(html)
@@ -135,6 +139,7 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
     if problems:
         return None, tuple(problems), None
     document = layout.document.copy(pages)
+    link_notes(document.pages, {note.id: note.ref_id for chapter in book.chapters for note in chapter.notes})
     for found in check_typography(document):
         problems.append(warning(f"typography-{found.kind}", f"{found.message} (folio {labels[found.page - 1]})",
                                 None, "rephrase, add a hyphenation point (&shy;) or a break; "
@@ -167,7 +172,7 @@ def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: F
     start = index_start(book, layout)
     html = render(environment(styles), "print-index.html.j2", **book_context(book),
                   stylesheets=stylesheets(styles), first_page=int(layout.labels[start]),
-                  index_sections=[{"id": f"index-{ix.name}", "title": ix.title, "html": Markup(render_print(ix, refs))}
+                  index_sections=[{"id": f"index-{ix.name}", "title": ix.title, "html": Markup(render_print(ix, refs, lambda anchor: f"#{anchor}"))}
                            for ix in indexes])
     source, fetcher = styles.weasyprint_html(html)
     logging.getLogger("weasyprint").debug("laying out the index")

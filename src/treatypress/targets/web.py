@@ -20,7 +20,7 @@ from ..resolve import ResolvedBook
 from ..styles import BUILTIN, Styles
 from . import Artifact
 from .fontsubset import subset_font, used_characters
-from .links import break_urls
+from .links import live_links
 from .pdf import PrintLayout, page_refs
 
 _EPUB_TYPE = re.compile(r' epub:type="[^"]*"')
@@ -45,7 +45,7 @@ def build_web(book: ResolvedBook, layout: PrintLayout | None = None, pages: Prin
         return insert_markers(html, [s for s in starts if s.part == part], xhtml=False)
 
     chapters = render_chapters(book, "web", asset_url, lambda anchor: f"#{anchor}")
-    bodies = [break_urls(c.html.body) for c in chapters]
+    bodies = [live_links(c.html.body) for c in chapters]
     anchors = [a for m in book.marks for a in (m.anchor, m.end_anchor) if a]
     if layout is not None:
         refs = page_refs(layout, anchors)
@@ -55,14 +55,14 @@ def build_web(book: ResolvedBook, layout: PrintLayout | None = None, pages: Prin
     index_html = [Markup(marks(f"index-{ix.name}", _EPUB_TYPE.sub("", render_linked(ix, refs, lambda a: f"#{a}"))))
                   for ix in book.indexes if ix.groups]
     context = book_context(book)
-    context["bibliography"] = [(key, Markup(break_urls(html))) for key, html in context["bibliography"]]
+    context["bibliography"] = [(key, Markup(live_links(html))) for key, html in context["bibliography"]]
     html = render(env, "web.html.j2", **context, assets=assets, index_html=index_html,
                   front_marks=_markers([s for s in starts if s.part in ("titlepage", "imprint")]),
                   contents_marks=_markers([s for s in starts if s.part == "contents"]),
                   chapters=[{"id": c.chapter.id, "kind": c.chapter.kind, "lang": c.chapter.lang,
                              "title": c.chapter.title, "body": Markup(body),
                              "headings": [h for h in c.chapter.headings if h.level == 2],
-                             "notes": [(note, Markup(break_urls(note_html))) for note, note_html in c.html.notes]}
+                             "notes": [(note, Markup(live_links(note_html))) for note, note_html in c.html.notes]}
                             for c, body in zip(chapters, bodies)])
     if starts:  # the bibliography's markers go where its text is, like the chapters'
         html = _bibliography_marks(html, [s for s in starts if s.part == "bibliography"])
