@@ -73,7 +73,7 @@ def test_isbn_on_the_imprint_the_epub_identifier_and_the_pdf_metadata(book_copy:
     pdf = out / "small-book.pdf"
     assert any("ISBN 978-0-306-40615-7" in page for page in page_texts(pdf)[:5])
     with pikepdf.open(pdf) as document:
-        assert str(document.docinfo["/isbn"]  # WeasyPrint lower-cases custom keys) == "978-0-306-40615-7"
+        assert str(document.docinfo["/isbn"]) == "978-0-306-40615-7"  # WeasyPrint lower-cases custom keys
 
 
 def test_the_authors_own_cover(book_copy: Path, tmp_path: Path) -> None:
