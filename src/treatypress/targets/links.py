@@ -25,22 +25,32 @@ def link_urls(html: str) -> str:
     """Make every bare ``http(s)://`` URL in the text a link, ``<a class="url" href="…">``.
 
     The citation stage links the URLs and DOIs it writes; this catches any it leaves as text (and
-    URLs an author typed), so every edition gets a live link. Text already inside a link is kept.
+    URLs an author typed), so every edition gets a live link. Text inside an external link is
+    kept; a URL inside an internal link (a note's citation linking to its bibliography entry)
+    splits that link around it, since links cannot nest.
     """
-    out = []
-    depth = 0  # inside <a>…</a>
+    out: list[str] = []
+    inside: str | None = None  # the open <a> tag, if any
     for token in _TOKEN.findall(html):
         if token.startswith("<"):
             if re.match(r"<a\b", token):
-                depth += 1
+                inside = token
             elif token.startswith("</a"):
-                depth = max(0, depth - 1)
+                inside = None
             out.append(token)
-        elif depth:
-            out.append(token)
-        else:
+        elif inside is None:
             out.append(_BARE_URL.sub(lambda m: f'<a class="url" href="{m[0]}">{m[0]}</a>', token))
-    return "".join(out)
+        elif not _EXTERNAL.search(inside) and _BARE_URL.search(token):
+            again = re.sub(r'\sid="[^"]*"', "", inside)  # the reopened part must not repeat the id
+            out.append(_BARE_URL.sub(lambda m: f'</a><a class="url" href="{m[0]}">{m[0]}</a>{again}', token))
+        else:
+            out.append(token)
+    # a reopened link holding only the sentence's last full stop is no link
+    return _EMPTY_LINK.sub(r"\1", "".join(out))
+
+
+_EXTERNAL = re.compile(r'\shref="(?:[a-z]+:|//)')
+_EMPTY_LINK = re.compile(r'<a\b(?![^>]*\sid=)(?![^>]*\shref="(?:[a-z]+:|//))[^>]*\shref="[^"]*"[^>]*>([\s.,;:)\]]*)</a>')
 
 
 def live_links(html: str) -> str:
