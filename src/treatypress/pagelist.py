@@ -98,7 +98,7 @@ def _contents(box: Any, part: str | None) -> Iterator[tuple[str, str, bool]]:
         part = ""
     if isinstance(box, boxes.TextBox):
         yield part, box.text, False
-    elif isinstance(box, boxes.ReplacedBox) or isinstance(box, boxes.InlineReplacedBox):
+    elif isinstance(box, (boxes.ReplacedBox, boxes.InlineReplacedBox)):
         yield part, "", True
     elif isinstance(box, boxes.ParentBox):
         for child in box.children:
@@ -109,7 +109,7 @@ def _contents(box: Any, part: str | None) -> Iterator[tuple[str, str, bool]]:
 
 _TOKEN = re.compile(r"<[^>]*>|[^<]+")
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)([^>]*?)(/?)>")
-_CHAR = re.compile(r"&[#\w]+;|.", re.S)
+_CHAR = re.compile(r"&[#\w]+;|.", re.DOTALL)
 BLOCK = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "figure", "figcaption", "div", "section",
          "blockquote", "dt", "dd", "caption", "aside", "ul", "ol", "table", "tr", "dl", "nav"}
 

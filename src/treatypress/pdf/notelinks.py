@@ -27,7 +27,7 @@ def link_notes(pages: Iterable[Any], back: Mapping[str, str]) -> int:
                 continue
             tag = box.element_tag or ""
             element = box.element
-            ident = element.get("id") if element is not None else None
+            ident = str(element.get("id") or "") if element is not None else ""
             if ident not in back:
                 continue
             if tag.endswith("::footnote-call"):

@@ -5,6 +5,7 @@ URLs and DOIs as ``<a class="url" href="...">``; print breaks them with its own 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _URL_LINK = re.compile(r'(<a\b[^>]*\bclass="(?:[^"]*\s)?url(?:\s[^"]*)?"[^>]*>)([^<]*)(</a>)')
 _AFTER_SLASH = re.compile(r"(?<!/)(/+)(?=[^/])")
@@ -42,11 +43,16 @@ def link_urls(html: str) -> str:
             out.append(_BARE_URL.sub(lambda m: f'<a class="url" href="{m[0]}">{m[0]}</a>', token))
         elif not _EXTERNAL.search(inside) and _BARE_URL.search(token):
             again = re.sub(r'\sid="[^"]*"', "", inside)  # the reopened part must not repeat the id
-            out.append(_BARE_URL.sub(lambda m: f'</a><a class="url" href="{m[0]}">{m[0]}</a>{again}', token))
+            out.append(_BARE_URL.sub(_reopening(again), token))
         else:
             out.append(token)
     # a reopened link holding only the sentence's last full stop is no link
     return _EMPTY_LINK.sub(r"\1", "".join(out))
+
+
+def _reopening(tag: str) -> Callable[[re.Match[str]], str]:
+    """A URL inside an internal link: close the link, link the URL, open the link again."""
+    return lambda m: f'</a><a class="url" href="{m[0]}">{m[0]}</a>{tag}'
 
 
 _EXTERNAL = re.compile(r'\shref="(?:[a-z]+:|//)')
