@@ -44,12 +44,12 @@ def test_a_wrong_isbn_is_an_error_at_its_line(book_copy: Path, capsys: pytest.Ca
     code = main(["build", str(book_copy), "--format", "epub", "--quiet"])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
-    assert ("manuscript/book.toml:8:1: error [config-isbn] [book] isbn = '978-0-306-40615-6' is not a valid "
+    assert ("manuscript/book.toml:8:1: error [config-value] [book] isbn: '978-0-306-40615-6' is not a valid "
             "ISBN: its check digit should be 7, not 6") in err
     assert not (book_copy / "dist").exists()
 
 
-@pytest.mark.parametrize("value,what", [("figures/none.png", "does not exist"), ("../outside.png", "outside"),
+@pytest.mark.parametrize("value,what", [("figures/none.png", "does not exist"), ("../outside.png", "outside the book"),
                                         ("manuscript/01-first.md", "not a PNG, JPEG or SVG")])
 def test_a_bad_cover_is_an_error_at_its_line(book_copy: Path, capsys: pytest.CaptureFixture[str], value: str,
                                              what: str) -> None:
@@ -57,7 +57,7 @@ def test_a_bad_cover_is_an_error_at_its_line(book_copy: Path, capsys: pytest.Cap
     _set(book_copy, f'cover = "{value}"')
     code = main(["build", str(book_copy), "--format", "epub", "--quiet"])
     err = capsys.readouterr().err
-    assert code == 1 and "manuscript/book.toml:8:1: error [config-cover]" in err and what in err, err
+    assert code == 1 and "manuscript/book.toml:8:1: error [config-value] [book] cover: " in err and what in err, err
 
 
 def test_isbn_on_the_imprint_the_epub_identifier_and_the_pdf_metadata(book_copy: Path, tmp_path: Path) -> None:

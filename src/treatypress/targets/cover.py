@@ -19,7 +19,6 @@ MARGIN = 120
 GROUND = (244, 239, 227)  # warm paper
 INK = (34, 30, 26)
 ACCENT = (122, 46, 18)  # the web edition's link colour
-COVER_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
 
 
 @dataclass(frozen=True)
