@@ -113,7 +113,10 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     artifacts: list[Artifact] = []
     pages = 0
     layout = None
-    if "pdf" in options.formats or "epub" in options.formats:
+    print_pages = None  # where the PDF's pages begin, when it was built in this run
+    # Only the PDF needs a layout; the e-book and the web edition take it when there is one (page
+    # numbers in the index, the print pages in the page list) and do without it otherwise.
+    if "pdf" in options.formats:
         from weasyprint.text.fonts import FontConfiguration
 
         from .targets import pdf
@@ -123,7 +126,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
             layout = pdf.lay_out(book, config.pdf.variant, fonts)
         if "pdf" in options.formats:
             with stages.stage("pdf"):
-                artifact, found = pdf.build_pdf(book, layout, config.pdf.variant, fonts)
+                artifact, found, print_pages = pdf.build_pdf(book, layout, config.pdf.variant, fonts)
                 check(found)
                 assert artifact is not None
                 artifacts.append(artifact)
@@ -140,12 +143,12 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         from .targets import epub
 
         with stages.stage("epub"):
-            artifacts.append(epub.build_epub(book, layout))
+            artifacts.append(epub.build_epub(book, layout, print_pages))
     if "html" in options.formats:
         from .targets import web
 
         with stages.stage("html"):
-            artifacts.extend(web.build_web(book))
+            artifacts.extend(web.build_web(book, layout, print_pages))
     if "handouts" in options.formats and handout_books:
         from .targets import handouts
 
