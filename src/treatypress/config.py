@@ -1,7 +1,11 @@
 """Stage 1: read ``manuscript/book.toml`` into a typed, validated, frozen ``BookConfig``.
 
-One source of defaults (the dataclass fields), every problem reported at once with the line
-it is on (MkDocs' ``config_options`` habit), and no string-keyed settings after this stage.
+One schema: the dataclass fields below hold each setting's default, meaning, check and the
+command-line flag that overrides it (``setting(...)``). The flags (``cli.py``), the validation
+of book.toml and of the flags' values (``check_value``), and the README's table
+(``settings_table``) are all made from it, so a value is checked once, with the same words
+whichever way it came. Every problem is reported at once with the line it is on (MkDocs'
+``config_options`` habit), and no string-keyed settings survive this stage.
 """
 
 from __future__ import annotations
@@ -134,8 +138,8 @@ class Contents:
     ``*.md`` there, sorted, as chapters; an empty list means none."""
 
     front: tuple[str, ...] | None = setting(
-        None, "front matter, roman folios; a listed file that is missing is an error, a file present but "
-        "not listed a warning", shown="`[]`")
+        None, "front matter, roman folios; a listed file that is missing or listed twice is an error, a "
+        "file present but not listed a warning", shown="`[]`")
     chapters: tuple[str, ...] | None = setting(
         None, "the body, arabic folios from 1; without a [contents] table every `*.md`, sorted, is a "
         "chapter", shown="all `*.md`, sorted")

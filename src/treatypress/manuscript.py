@@ -120,9 +120,15 @@ def load_manuscript(config: BookConfig) -> tuple[Manuscript, tuple[Diagnostic, .
         order = [(n, "body") for n in present]
     book_toml = (folder / "book.toml").read_text(encoding="utf-8", errors="replace")
     chapters: list[ChapterSource] = []
+    seen: set[str] = set()
     for name, kind in order:
         path = folder / name
         rel = f"manuscript/{name}"
+        if name in seen:  # it would be printed twice
+            problems.append(error("chapter-listed-twice", f"chapter '{name}' is listed twice in [contents]",
+                                  _entry_location(book_toml, name, 1), "list each chapter once"))
+            continue
+        seen.add(name)
         if path.exists() and not _inside(path, config.root):
             problems.append(error("outside-book", f"chapter '{name}' leads outside the book folder",
                                   _entry_location(book_toml, name),
@@ -170,9 +176,13 @@ def _inside(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
-def _entry_location(book_toml: str, name: str) -> Location:
+def _entry_location(book_toml: str, name: str, skip: int = 0) -> Location:
+    """Where ``name`` is listed in book.toml, after ``skip`` earlier mentions."""
     for number, line in enumerate(book_toml.splitlines(), 1):
         col = line.find(f'"{name}"')
+        while col >= 0 and skip:
+            skip -= 1
+            col = line.find(f'"{name}"', col + 1)
         if col >= 0:
             return Location(SETTINGS_FILE, number, col + 1)
     return Location(SETTINGS_FILE)

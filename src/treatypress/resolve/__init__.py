@@ -16,7 +16,7 @@ from markdown_it.token import Token
 
 from ..bibliography import format_citations, load_bibliography, load_style
 from ..bibliography.types import PlacedCitation
-from ..config import BookConfig
+from ..config import BookConfig, language_tag
 from ..diagnostics import Diagnostic, Location, error, has_errors
 from ..index import IndexDef, IndexMark, build_indexes, is_index_mark, parse_mark
 from ..markdown import ParsedChapter, typeset_plain
@@ -66,6 +66,11 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
         div_stack: list[str | None] = []  # anchor of each open fenced div that is an index range
         for visit in reading_order(chapter):
             token = visit.token
+            if token.type in ("span_open", DIV_OPEN):
+                lang = (div_attrs(token) if token.type == DIV_OPEN else token.attrs).get("lang")
+                wrong = language_tag(lang) if lang is not None else None
+                if wrong:  # the same check as [book] language and a chapter's front matter lang
+                    problems.append(error("lang-invalid", wrong, locate(rel, text, visit.block or token, "lang=")))
             if token.type == "footnote_ref":
                 if token.meta.get("subId", 0) > 0:
                     problems.append(error("footnote-reused", f"footnote [^{token.meta.get('label')}] is "
