@@ -9,8 +9,11 @@ message must say. Rows that only warn run ``check`` (which never writes) and exp
 
 from __future__ import annotations
 
+import os
 import re
+import resource
 import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +96,32 @@ def both(*mutations: Mutation) -> Mutation:
     return mutate
 
 
+def out_file(book: Path) -> None:
+    (book / "out-file").write_text("not a folder\n", encoding="utf-8")
+
+
+def out_read_only(book: Path) -> None:
+    """An output folder that may not be written, even by root (an immutable folder)."""
+    (book / "out-ro").mkdir()
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(book / "out-ro")], check=False, capture_output=True).returncode:
+            pytest.skip("running as root on a filesystem without chattr +i")
+    else:
+        (book / "out-ro").chmod(0o555)
+
+
+def out_writable(book: Path) -> None:
+    subprocess.run(["chattr", "-i", str(book / "out-ro")], check=False, capture_output=True)
+    (book / "out-ro").chmod(0o755)
+
+
+def big_figure(book: Path) -> None:
+    """A 2 MiB figure: the web edition copies it, so the write stage has a file over 1 MiB."""
+    svg = book / "manuscript/figures/box.svg"
+    svg.write_text(svg.read_text(encoding="utf-8").replace("</svg>", f"<!-- {'x' * (2 << 20)} --></svg>"),
+                   encoding="utf-8")
+
+
 HANDOUT_TEXT = "---\ntitle: A sheet\n---\n# A sheet {#sheet}\n\nA short handout.\n"
 
 
@@ -107,6 +136,8 @@ class Case:
     command: str = "build"
     also: tuple[str, ...] = field(default=())  # more text the output must hold
     severity: str = "error"
+    undo: Mutation | None = None  # run after the case, whatever happened (e.g. make a folder writable again)
+    file_size_limit: int = 0  # RLIMIT_FSIZE during the run: a real "disk full" (EFBIG) in the write stage
 
 
 CASES: list[Case] = [
@@ -324,6 +355,15 @@ CASES: list[Case] = [
          "html-disallowed", command="check", args=()),
     Case("handout-symlink-out", symlink_out(HANDOUT, HANDOUT_TEXT), HANDOUT, "outside-book", command="check",
          args=()),
+    # --- the output folder (the write stage is one transaction: dist/ stays as it was) -------
+    Case("out-is-a-file", out_file, "{book}/out-file", "out-not-a-folder",
+         args=("--format", "html", "--out", "{book}/out-file"), also=("hint: remove or rename",)),
+    Case("out-under-a-file", out_file, "{book}/out-file/sub", "out-not-a-folder",
+         args=("--format", "html", "--out", "{book}/out-file/sub")),
+    Case("out-read-only", out_read_only, "{book}/out-ro", "out-unwritable",
+         args=("--format", "html", "--out", "{book}/out-ro"), undo=out_writable),
+    Case("disk-full", big_figure, "{book}/dist", "out-disk-full", file_size_limit=1 << 20,
+         also=("the previous outputs are unchanged",)),
 ]
 
 
@@ -340,20 +380,27 @@ def test_bad_input(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str
     (dist / "small-book.html").write_text("a previous build\n", encoding="utf-8")
     before = snapshot(dist)
     case.mutate(book)
-    argv = [case.command, str(book), *case.args]
+    argv = [case.command, str(book), *(arg.replace("{book}", str(book)) for arg in case.args)]
     if case.command == "build":
         argv.append("--quiet")
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)
     try:
+        if case.file_size_limit:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (case.file_size_limit, limit[1]))
         code = main(argv)
     except SystemExit as stop:  # argparse refuses a bad command line with exit 2
         code = int(stop.code or 0)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limit)
+        if case.undo:
+            case.undo(book)
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert code == case.exit, err
     if case.exit == 2:
         assert case.code in err, err
     else:
-        where = re.escape(case.where) + (r"(:\d+)*: " if case.where else "")
+        where = re.escape(case.where.replace("{book}", str(book))) + (r"(:\d+)*: " if case.where else "")
         where = where.replace(re.escape(str(book)), ".*")
         assert re.search(rf"(^|\n){where if case.where else '.*'}{case.severity} \[{re.escape(case.code)}\]", err), err
     for text in case.also:

@@ -1,7 +1,8 @@
 """The command line: ``treatypress build [BOOK_DIR] [--format ...] [--out DIR]`` and friends.
 
-Errors are mapped to exit codes here and nowhere else: 0 built, 1 the book has errors,
-2 the command line is wrong. Tracebacks are for bugs only.
+Errors are mapped to exit codes here and nowhere else: 0 built, 1 the book has errors (or
+warnings with ``--strict``) and nothing was written, 2 the command line is wrong, 130 interrupted
+(Ctrl-C). Tracebacks are for bugs only.
 """
 
 from __future__ import annotations
@@ -77,17 +78,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = BuildOptions(formats=formats, out_dir=getattr(args, "out", None),
                            variant=getattr(args, "variant", None), impose=getattr(args, "impose", None),
                            sheet=getattr(args, "sheet", None), page_size=getattr(args, "page_size", None),
-                           bleed=getattr(args, "bleed", None), paper=getattr(args, "paper", None))
+                           bleed=getattr(args, "bleed", None), paper=getattr(args, "paper", None),
+                           strict=args.strict)
     try:
         result = build(root, options, progress)
     except BuildFailed as failed:
         _report(failed.diagnostics)
         return 1
+    except KeyboardInterrupt:
+        # One line, no traceback. The write stage is one transaction, so the output folder holds
+        # either the previous outputs or, if the interrupt came after the swap, the new ones.
+        print("treatypress: interrupted", file=sys.stderr)
+        return 130
     _report(result.diagnostics)
-    warnings = sum(d.severity is Severity.WARNING for d in result.diagnostics)
-    if args.strict and warnings:
-        print(f"treatypress: {warnings} warning(s) and --strict", file=sys.stderr)
-        return 1
     if not quiet:
         for path in result.written:
             print(path)

@@ -97,6 +97,28 @@ def citation_style(value: Any, root: Path | None) -> str | None:
     return problem
 
 
+def isbn_number(value: Any, root: Path | None = None) -> str | None:
+    from .isbn import isbn_problem
+
+    problem = isbn_problem(str(value)) if value else None
+    return f"{value!r} is not a valid ISBN: {problem}" if problem else None
+
+
+COVER_TYPES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def cover_image(value: Any, root: Path | None) -> str | None:
+    """The author's cover: an image the EPUB can hold, inside the book folder."""
+    if not value:
+        return None
+    if Path(str(value)).suffix.lower() not in COVER_TYPES:
+        return f"{value!r} is not a PNG, JPEG or SVG image"
+    problem = inside_book(value, root)
+    if problem is None and root is not None and not (root / str(value)).is_file():
+        return f"the cover image {value!r} does not exist"
+    return problem
+
+
 def setting(default: Any = dataclasses.MISSING, doc: str = "", *, choices: tuple[str, ...] = (),
             check: Check | None = None, flag: str = "", shown: str = "", factory: Any = None) -> Any:
     """A field of the settings schema: its default, what it means, and how it is checked.
@@ -188,12 +210,17 @@ class BookSettings:
     date: str = setting("", "publication date as printed, e.g. `\"2026\"`")
     rights: str = setting("", "imprint and metadata")
     identifier: str = setting("", "EPUB identifier and PDF `/ID` seed; stable, never random",
-                              shown="`urn:treatypress:<slug>`")
+                              shown="`urn:isbn:<isbn>` with an `isbn`, else `urn:treatypress:<slug>`")
     slug: str = setting("", "file name of the outputs (letters, digits, `.`, `_`, `-`)", check=file_name,
                         shown="from the title")
     subject: str = setting("", "imprint and metadata")
     keywords: tuple[str, ...] = setting((), "PDF keywords, EPUB subjects")
     description: str = setting("", "imprint and metadata")
+    # the e-book's cover and the book's ISBN
+    isbn: str = setting("", "ISBN-13 (or ISBN-10), hyphens as printed; checked by its check digit; on the "
+                        "imprint page, the EPUB identifier and the PDF metadata", check=isbn_number)
+    cover: str = setting("", "the e-book's cover (PNG, JPEG or SVG inside the book folder)",
+                         check=cover_image, shown="drawn from the title page")
 
 
 @dataclass(frozen=True)
@@ -217,7 +244,13 @@ class BookConfig:
 
     @property
     def identifier(self) -> str:
-        return self.book.identifier or f"urn:treatypress:{self.slug}"
+        if self.book.identifier:
+            return self.book.identifier
+        if self.book.isbn:
+            from .isbn import isbn_digits
+
+            return f"urn:isbn:{isbn_digits(self.book.isbn)}"
+        return f"urn:treatypress:{self.slug}"
 
     @property
     def page_size(self) -> str:

@@ -260,9 +260,11 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
         return True, {"print": [], "screen": []}, {"print": [], "screen": []}, (), ""
     if not bib_path.is_file():
         first = placed[0].citation.items[0] if placed else None
-        problems.append(error("bib-missing", f"the book cites works but {settings.bibliography} does not exist",
-                              Location(placed[0].path, first.line, first.col) if first else None,
-                              "add the BibTeX file, or set [citations] bibliography in book.toml"))
+        missing = error("bib-missing", f"the book cites works but the bibliography {settings.bibliography!r} "
+                        "is not a file", Location(placed[0].path, first.line, first.col) if first else None,
+                        "add the BibTeX file, or set [citations] bibliography in book.toml")
+        # with no citation in the text (only nocite keys), the settings are where to look
+        problems.extend(_at_setting(config, "citations.bibliography", (missing,)))
         return None
     # the wanted keys (cited + nocite) are decoded; handing over only the cited ones left nocite works out
     bib, found = load_bibliography(bib_path, settings.bibliography, wanted, nocite=settings.nocite)
