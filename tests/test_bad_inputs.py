@@ -303,6 +303,7 @@ CASES: list[Case] = [
          "html-unclosed", also=("closes across Markdown",)),
     Case("html-block-crosses-list", append(PREFACE, "<div>\n\n- item\n\n  </div>\n"), f"{PREFACE}:15",
          "html-unclosed"),
+    Case("html-lang-invalid", append(PREFACE, 'A <span lang="Polish!">word</span>.'), f"{PREFACE}:11", "lang-invalid"),
     Case("html-in-footnote", replace(PREFACE, "Every test builds", "<script>x()</script> Every test builds"),
          f"{PREFACE}:9", "html-disallowed"),
     Case("html-in-heading", replace(PREFACE, "# Preface {#preface}", "# Pre<blink>face</blink> {#preface}"),

@@ -22,6 +22,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from ..config import language_tag
+
 INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd",
                     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr"})
 BLOCK = frozenset({"address", "blockquote", "caption", "col", "colgroup", "dd", "div", "dl", "dt", "figcaption",
@@ -159,6 +161,9 @@ def _start(tag: str, attrs: list[tuple[str, str | None]], line: int, balance: Ba
                               f"allowed on <{tag}>: {', '.join(allowed)}" + ("; style the class in styles/css/book.css"
                                                                               if name == "style" else ""))
             refusals.append(Refusal(line, name, "html-attribute", what, hint))
+    wrong_lang = language_tag(kept_attrs["lang"]) if "lang" in kept_attrs else None
+    if wrong_lang:  # the same check as a span's {lang=...} and [book] language
+        refusals.append(Refusal(line, "lang=", "lang-invalid", wrong_lang, ""))
     written = "".join(f' {name}="{escape(value, quote=True)}"' for name, value in kept_attrs.items())
     if tag in VOID:
         return f"<{tag}{written}/>"
