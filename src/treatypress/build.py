@@ -7,17 +7,19 @@ unless every stage before it succeeded, and each artifact is moved into place wh
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
-from .config import BookConfig, load_config
+from .booksettings import load_settings
+from .config import BookConfig
 from .diagnostics import BuildFailed, Diagnostic, has_errors
 from .manuscript import load_manuscript
 from .markdown import parse_chapter
 from .output import write_artifacts
+from .progress import Progress, Silent
 from .resolve import resolve
 from .targets import Artifact
 
@@ -48,22 +50,23 @@ class BuildResult:
 class Stages:
     """Times each named stage and tells the progress display (WeasyPrint's "Step N" habit)."""
 
-    def __init__(self, progress: Callable[[str], None]) -> None:
+    def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.timings: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        self.progress(name)
+        self.progress.start(name)
         start = time.perf_counter()
         try:
             yield
         finally:
-            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+            seconds = time.perf_counter() - start
+            self.timings[name] = self.timings.get(name, 0.0) + seconds
+            self.progress.finish(name, seconds)
 
 
-def build(root: Path, options: BuildOptions = BuildOptions(),
-          progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress = Silent()) -> BuildResult:
     stages = Stages(progress)
     problems: list[Diagnostic] = []
 
@@ -73,10 +76,13 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
             raise BuildFailed(tuple(problems))
 
     with stages.stage("config"):
-        config, found = load_config(root)
-        check(found)
-        assert config is not None
-        config = _override(config, options)
+        settings = load_settings(root)
+        # a broken book.toml still yields the settings that are valid, so that the chapters
+        # are checked in the same run; the errors stop the build before anything is written
+        problems.extend(settings.problems)
+        if settings.config is None:
+            raise BuildFailed(tuple(problems))
+        config = _override(settings.config, options)
     with stages.stage("manuscript"):
         manuscript, found = load_manuscript(config)
     with stages.stage("markdown"):
@@ -87,6 +93,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         check(found)
         assert book is not None
 
+    if has_errors(problems):  # the settings' errors, once the chapters have been checked too
+        raise BuildFailed(tuple(problems))
     artifacts: list[Artifact] = []
     pages = 0
     layout = None

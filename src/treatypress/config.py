@@ -54,6 +54,7 @@ class CitationSettings:
     bibliography: str = "references.bib"  # path relative to the book folder
     nocite: tuple[str, ...] = ()  # keys listed in the bibliography without a citation; "*" = all
     bibliography_title: str = ""  # empty: the style's locale term ("Bibliography")
+    link: bool = True  # on screen (EPUB, web) a citation links to its bibliography entry
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,10 @@ class BookConfig:
     citations: CitationSettings
     index: IndexSettings
     handouts: HandoutSettings
+    # Where the chapters are, relative to root: "manuscript", or "" for a Pandoc book's top level
+    chapters_dir: str = "manuscript"
+    # The file the settings came from: book.toml, or a Pandoc book's metadata (see pandoc.py)
+    settings_file: str = SETTINGS_FILE
 
     @property
     def slug(self) -> str:

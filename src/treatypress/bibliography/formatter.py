@@ -26,6 +26,7 @@ from treatypress.bibliography.positions import CitePosition, Position, positions
 from treatypress.bibliography.types import (
     BibEntry, Bibliography, CiteItem, FormattedCitations, PlacedCitation,
 )
+from treatypress.csl_styles import unknown_style_hint
 from treatypress.diagnostics import Diagnostic, Location, error
 
 
@@ -51,7 +52,7 @@ def load_style(style: str, book_root: Path, locale: str) -> tuple[CitationStyle 
             path = Path(get_style_filepath(style))
         except StyleNotFoundError:
             return None, (error("style-unknown", f"unknown citation style '{style}'", Location("book.toml"),
-                                "use a name from the CSL repository, e.g. 'chicago-notes-bibliography'"),)
+                                unknown_style_hint(style)),)
     text = path.read_text(encoding="utf-8")
     is_note = bool(re.search(r'<style[^>]*\bclass="note"', text))
     term = "bibliography" if is_note else "references"

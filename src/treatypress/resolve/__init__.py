@@ -248,7 +248,7 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
     bibliography: tuple[tuple[str, str], ...] = ()
     title = ""
     for target, expand in (("print", False), ("screen", True)):
-        formatted, found = format_citations(bib, style, placed, expand_ibid=expand, link=target == "screen")
+        formatted, found = format_citations(bib, style, placed, expand_ibid=expand, link=target == "screen" and settings.link)
         if target == "print":
             problems.extend(found)
         html[target] = [_no_break_locators(note) for note in formatted.notes]
