@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Set up everything a build and the tests need, idempotently:
 #  - Debian packages: Pango/HarfBuzz for WeasyPrint, poppler-utils and qpdf (the tests read the
-#    real PDFs with them), a Java runtime for EPUBCheck; installed only when missing.
+#    real PDFs with them), a Java runtime for EPUBCheck, Chromium (the `serve` tests drive it
+#    headless); installed only when missing.
 #  - an isolated Python environment with the pinned dependencies and treatypress itself.
 set -euo pipefail
 venv="${1:-.venv}"
 need=()
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf; do
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf chromium; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
@@ -16,5 +17,10 @@ if [ "${#need[@]}" -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+if [ ! -x "$venv/bin/python" ]; then
+  echo "setup: creating the Python environment $venv" >&2
+  python3 -m venv "$venv"
+fi
+echo "setup: installing treatypress and its pinned Python dependencies (constraints.txt) into $venv" >&2
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
+echo "setup: done" >&2
