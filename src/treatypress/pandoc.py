@@ -139,6 +139,7 @@ def load_pandoc_book(root: Path) -> PandocBook:
         inputs = _as_list(defaults.get("input-files", defaults.get("input-file")))
         if inputs:
             folder, chapters = _input_files(root, [str(i) for i in inputs], defaults_rel, problems)
+            origins["contents.chapters"] = str(_key_location(root, defaults_rel, "input-files"))
 
     # 1. metadata files, lowest precedence
     meta_files = [str(f) for f in _as_list(defaults.get("metadata-files", defaults.get("metadata-file")))] \
@@ -202,6 +203,7 @@ def _config(root: Path, meta: dict[str, Any], where: dict[str, Location], folder
     if any(p.severity.value == "error" for p in problems):
         return None
     contents = Contents(chapters=tuple(chapters))
+    origins.setdefault("contents.chapters", f"the Markdown files in {folder or 'the book folder'}, in name order")
     return BookConfig(root=root.resolve(), book=BookSettings(**book), contents=contents, pdf=PdfSettings(),
                       citations=CitationSettings(**citations), index=IndexSettings(), handouts=HandoutSettings(),
                       chapters_dir=folder, settings_file=settings_file)
