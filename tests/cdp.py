@@ -26,22 +26,31 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 class Browser:
     def __init__(self) -> None:
         self._profile = tempfile.TemporaryDirectory(prefix="treatypress-chromium-", ignore_cleanup_errors=True)
-        self.process = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={self._profile.name}",
-                                         "--remote-debugging-port=0", "about:blank"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        assert self.process.stderr is not None
-        url = ""
-        for line in self.process.stderr:  # Chromium prints its DevTools address when it is ready
-            found = re.search(r"DevTools listening on (ws://\S+)", line)
-            if found:
-                url = found[1]
+        # On a loaded machine Chromium now and then exits before it listens: one more try
+        for attempt in range(2):
+            self.process, url, said = self._start()
+            if url:
                 break
-        if not url:
-            raise RuntimeError("Chromium did not start: " + self.process.stderr.read())
+            if attempt:
+                raise RuntimeError("Chromium did not start: " + said)
         # a context manager in websockets' design; entered here, left in close()
         self.socket: ClientConnection = connect(url, max_size=None).__enter__()
         self._ids = itertools.count(1)
         self.session = ""
+
+    def _start(self) -> tuple[subprocess.Popen[str], str, str]:
+        process = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={self._profile.name}",
+                                    "--remote-debugging-port=0", "about:blank"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        assert process.stderr is not None
+        said = []
+        for line in process.stderr:  # Chromium prints its DevTools address when it is ready
+            found = re.search(r"DevTools listening on (ws://\S+)", line)
+            if found:
+                return process, found[1], ""
+            said.append(line)
+        process.wait()
+        return process, "", "".join(said)
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
         message_id = next(self._ids)
@@ -68,7 +77,10 @@ class Browser:
         """Evaluate until the expression is truthy; the value, or an AssertionError naming it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            value = self.evaluate(expression)
+            try:
+                value = self.evaluate(expression)
+            except RuntimeError:  # "execution context was destroyed": the page is reloading
+                value = None
             if value:
                 return value
             time.sleep(0.02)

@@ -56,7 +56,7 @@ def test_a_broken_book_toml_does_not_hide_the_chapters(book_copy: Path, capsys: 
     assert main(["build", str(book_copy), "--format", "html", "--quiet"]) == 1
     err = capsys.readouterr().err
     assert "manuscript/book.toml:5:12: error [config-toml] invalid TOML" in err
-    assert "error [config-value] [pdf] variant = 'fancy' is not one of: accessible, plain, press" in err
+    assert "error [config-value] [pdf] variant: 'fancy' is not one of: accessible, plain, press" in err
     assert "manuscript/00-preface.md:7:22: error [cite-unknown] unknown citation key 'senn1965'" in err
     assert "treatypress: 3 errors; nothing was written" in err
     assert not (book_copy / "dist").exists()
@@ -89,7 +89,7 @@ def test_settings_says_where_each_value_came_from(capsys: pytest.CaptureFixture[
     assert main(["settings", str(BOOKS / "minimal"), "--page-size", "A4"]) == 0
     out = capsys.readouterr().out
     assert 'title = "A Small Test Book"  # manuscript/book.toml:2:1' in out
-    assert 'page_size = "A4"  # flag --page-size' in out
+    assert 'page_size = "A4"  # command line --page-size' in out
     assert 'variant = "accessible"  # default' in out
     assert out.startswith("[book]\n") and "\n[citations]\n" in out
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BOOKS, Built, build_book, page_texts
-from treatypress.booksettings import load_settings
+from treatypress.booksettings import load_settings, origin
 from treatypress.cli import main
 
 
@@ -37,7 +37,7 @@ def test_the_metadata_becomes_the_settings() -> None:
     assert config.citations.bibliography_title == "Works Cited"
     assert config.citations.link is True
     assert config.contents.chapters == ("01-rivers.md", "02-treaty.md")  # README.md is not a chapter
-    assert settings.origins["book.title"] == "metadata.yaml:3:1"
+    assert origin(config, "book.title") == "metadata.yaml:3:1"
 
 
 def test_the_book_builds_with_a_warning_for_each_ignored_key(pandoc_book: Built) -> None:
@@ -94,7 +94,7 @@ def test_a_defaults_file_orders_the_chapters_and_wins(tmp_path: Path) -> None:
     assert settings.config is not None
     assert settings.config.contents.chapters == ("02-treaty.md", "01-rivers.md")
     assert settings.config.book.title == "The Title from -M"
-    assert settings.origins["book.title"] == "defaults.yaml:3:3"
+    assert origin(settings.config, "book.title") == "defaults.yaml:3:3"
     assert "defaults.yaml:4:1: warning [pandoc-ignored] 'to' in defaults.yaml is ignored" in \
         "\n".join(p.format() for p in settings.problems)
 

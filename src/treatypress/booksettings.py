@@ -1,10 +1,10 @@
-"""Which settings a book has, and where each came from: book.toml, a Pandoc book's metadata, or
-the defaults.
+"""Which settings a book has, and where each came from: book.toml, a Pandoc book's metadata, a
+flag, or the defaults.
 
 A broken book.toml does not hide the rest of the book: its problems are reported, and the keys
-that are valid (every line that parses, every value of the right type) still make a settings
-value good enough to check the chapters in the same run. Nothing is written from such a run,
-because its config errors are errors.
+that are valid (every line that parses, every value that passes config.py's checks) still make
+a settings value good enough to check the chapters in the same run. Nothing is written from
+such a run, because its config errors are errors.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from . import config as config_module
-from .config import SECTIONS, SETTINGS_FILE, BookConfig, load_config
-from .diagnostics import Diagnostic, has_errors
+from .config import SECTIONS, SETTINGS_FILE, BookConfig, check_value, load_config, spec
+from .diagnostics import Diagnostic, Location, error, has_errors
 from .pandoc import is_pandoc_book, load_pandoc_book
 
 # At most this many broken lines are skipped to read the rest of a book.toml
@@ -30,25 +31,60 @@ _MAX_SKIPPED_LINES = 50
 class LoadedSettings:
     config: BookConfig | None  # None only when nothing usable could be read
     problems: tuple[Diagnostic, ...]
-    origins: Mapping[str, str]  # "pdf.variant" -> "manuscript/book.toml:12"; a default is absent
 
 
-def load_settings(root: Path) -> LoadedSettings:
+def load_settings(root: Path, overrides: Mapping[str, Any] | None = None) -> LoadedSettings:
+    """The book's settings with the flags' ``overrides`` ("pdf.page_size" -> value) applied."""
+    overrides = dict(overrides or {})
     if is_pandoc_book(root):
         pandoc = load_pandoc_book(root)
-        return LoadedSettings(pandoc.config, pandoc.problems, pandoc.origins)
-    config, problems = load_config(root)
-    if not (root / SETTINGS_FILE).is_file():
-        return LoadedSettings(config, problems, {})
+        if pandoc.config is None:
+            return LoadedSettings(None, pandoc.problems)
+        config, found = _apply(pandoc.config, overrides)
+        return LoadedSettings(config, pandoc.problems + found)
+    config, problems = load_config(root, overrides)
+    if config is not None or not (root / SETTINGS_FILE).is_file() or not has_errors(problems):
+        return LoadedSettings(config, problems)
     text = (root / SETTINGS_FILE).read_bytes().decode("utf-8", errors="replace")
     data = _lenient_toml(text)
-    if config is None and has_errors(problems):
-        if any(p.code == "config-toml" for p in problems) and data:
-            # the lines that parse may hold problems of their own: report them in the same run
-            _, more = config_module._validate(root, data, text)
-            problems += tuple(p for p in more if p.code != "config-missing-key")
-        config = _recover(root, data, text)
-    return LoadedSettings(config, problems, _origins(data, text))
+    if any(p.code == "config-toml" for p in problems) and data:
+        # the lines that parse may hold problems of their own: report them in the same run
+        _, more = config_module._validate(root, data, text, overrides)
+        problems += tuple(p for p in more if p.code != "config-missing-key")
+    return LoadedSettings(_recover(root, data, text, overrides), problems)
+
+
+def origin(config: BookConfig, key: str) -> str:
+    """Where the setting ``table.key`` came from, as `treatypress settings` shows it."""
+    where = config.locations.get(key) or next(
+        (loc for name, loc in config.locations.items() if name.startswith(key + ".")), None)
+    return str(where) if where is not None else "default"
+
+
+def setting_rows(config: BookConfig) -> list[tuple[str, str, Any, str]]:
+    """(table, key, value, origin) for every setting, in the schema's order."""
+    rows = []
+    for table in SECTIONS:
+        value = getattr(config, table)
+        for field in dataclasses.fields(value):
+            rows.append((table, field.name, getattr(value, field.name), origin(config, f"{table}.{field.name}")))
+    return rows
+
+
+def _apply(config: BookConfig, overrides: dict[str, Any]) -> tuple[BookConfig, tuple[Diagnostic, ...]]:
+    """The flags over a Pandoc book's settings, through the same checks as over book.toml's."""
+    problems = []
+    locations = dict(config.locations)
+    for key, value in overrides.items():
+        table, name = key.split(".")
+        flag = spec(key).flag
+        problem = check_value(key, value, config.root)
+        if problem:
+            problems.append(error("config-value", f"{flag}: {problem}", Location(f"command line {flag}")))
+            continue
+        config = dataclasses.replace(config, **{table: dataclasses.replace(getattr(config, table), **{name: value})})
+        locations[key] = Location(f"command line {flag}")
+    return dataclasses.replace(config, locations=MappingProxyType(locations)), tuple(problems)
 
 
 def _lenient_toml(text: str) -> dict[str, Any]:
@@ -65,47 +101,29 @@ def _lenient_toml(text: str) -> dict[str, Any]:
     return {}
 
 
-def _recover(root: Path, data: dict[str, Any], text: str) -> BookConfig | None:
-    """Keep each key that is valid on its own (validated by config.py, the one schema)."""
+def _recover(root: Path, data: dict[str, Any], text: str, overrides: dict[str, Any]) -> BookConfig | None:
+    """Keep each key that config.py's checks accept on its own; the rest take their defaults."""
     if not (root / "manuscript").is_dir():
         return None
-    good: dict[str, dict[str, Any]] = {}
-    for table, values in data.items():
-        if table not in SECTIONS or not isinstance(values, dict):
-            continue
-        for key, value in values.items():
-            trial: dict[str, Any] = {"book": {"title": "Untitled"}}
-            trial.setdefault(table, {})[key] = value
-            config, _ = config_module._validate(root, trial, text)
-            if config is not None:
-                good.setdefault(table, {})[key] = value
-    good.setdefault("book", {})
-    if not good["book"].get("title"):
-        good["book"]["title"] = "Untitled"
-    config, _ = config_module._validate(root, good, text)
-    return config
-
-
-def _origins(data: dict[str, Any], text: str) -> dict[str, str]:
-    found: dict[str, str] = {}
+    tables: dict[str, dict[str, Any]] = {}
     for table, values in data.items():
         if table in SECTIONS and isinstance(values, dict):
-            for key in values:
-                where = config_module._locate(text, table, key)
-                if key == "indexes":  # an array of tables: [[index.indexes]]
-                    where = config_module._locate(text, None, "index", table=True)
-                found[f"{table}.{key}"] = str(where) if where.line else SETTINGS_FILE
-    return found
-
-
-def setting_rows(config: BookConfig, origins: Mapping[str, str], flags: Mapping[str, str]
-                 ) -> list[tuple[str, str, Any, str]]:
-    """(table, key, value, origin) for every setting, in the schema's order."""
-    rows = []
-    for table in SECTIONS:
-        value = getattr(config, table)
-        for field in dataclasses.fields(value):
-            setting = f"{table}.{field.name}"
-            origin = flags.get(setting) or origins.get(setting) or "default"
-            rows.append((table, field.name, getattr(value, field.name), origin))
-    return rows
+            tables[table] = dict(values)
+    for key, value in overrides.items():
+        table, name = key.split(".")
+        tables.setdefault(table, {})[name] = value
+    locations = {f"{t}.{k}": config_module._locate(text, t, k) for t, values in tables.items() for k in values}
+    sections: dict[str, Any] = {}
+    for table, cls in SECTIONS.items():
+        good = {}
+        for key, value in tables.get(table, {}).items():
+            trial: list[Diagnostic] = []
+            if config_module._build(cls, {key: value}, table, root, locations, trial) is not None and not trial:
+                good[key] = value
+        if table == "book" and not good.get("title"):
+            good["title"] = "Untitled"
+        sections[table] = config_module._build(cls, good, table, root, locations, [])
+    if any(section is None for section in sections.values()):
+        return None
+    return BookConfig(root=root.resolve(), **sections, locations=MappingProxyType(
+        {k: v for k, v in locations.items() if k.split(".")[1] in tables.get(k.split(".")[0], {})}))

@@ -9,18 +9,19 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from .booksettings import load_settings
-from .config import BookConfig
 from .diagnostics import BuildFailed, Diagnostic, has_errors
 from .manuscript import load_manuscript
 from .markdown import parse_chapter
 from .output import write_artifacts
 from .progress import Progress, Silent
 from .resolve import resolve
+from .resolve.handouts import resolve_handouts
+from .styles import check_styles
 from .targets import Artifact
 
 FORMATS = ("pdf", "epub", "html", "handouts")
@@ -37,6 +38,13 @@ class BuildOptions:
     page_size: str | None = None  # overrides [pdf] page_size
     bleed: str | None = None  # overrides [pdf] bleed
     paper: str | None = None  # overrides [handouts] paper
+
+    def overrides(self) -> dict[str, str]:
+        """The settings these options override, by schema key; load_config checks them."""
+        from .config import flags
+
+        return {s.key: getattr(self, s.key.split(".")[1]) for s in flags()
+                if getattr(self, s.key.split(".")[1]) is not None}
 
 
 @dataclass(frozen=True)
@@ -76,21 +84,25 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             raise BuildFailed(tuple(problems))
 
     with stages.stage("config"):
-        settings = load_settings(root)
+        settings = load_settings(root, options.overrides())
         # a broken book.toml still yields the settings that are valid, so that the chapters
         # are checked in the same run; the errors stop the build before anything is written
         problems.extend(settings.problems)
         if settings.config is None:
             raise BuildFailed(tuple(problems))
-        config = _override(settings.config, options)
+        config = settings.config
     with stages.stage("manuscript"):
         manuscript, found = load_manuscript(config)
     with stages.stage("markdown"):
         parsed = [parse_chapter(chapter, config.book.language) for chapter in manuscript.chapters]
+        # check (no formats) looks at the handouts too: it must see what a build would report
+        wanted = "handouts" in options.formats or not options.formats
+        parsed_handouts = [parse_chapter(h, config.book.language) for h in manuscript.handouts] if wanted else []
     check(found)
     with stages.stage("resolve"):
         book, found = resolve(config, parsed)
-        check(found)
+        handout_books, handout_found = resolve_handouts(config, parsed_handouts)
+        check(found + handout_found + check_styles(config))
         assert book is not None
 
     if has_errors(problems):  # the settings' errors, once the chapters have been checked too
@@ -131,22 +143,13 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
 
         with stages.stage("html"):
             artifacts.extend(web.build_web(book))
-    if "handouts" in options.formats and manuscript.handouts:
+    if "handouts" in options.formats and handout_books:
         from .targets import handouts
 
         with stages.stage("handouts"):
-            made, found = handouts.build_handouts(config, manuscript.handouts)
+            made, found = handouts.build_handouts(config, handout_books)
             check(found)
             artifacts.extend(made)
     with stages.stage("write"):
         written = write_artifacts(options.out_dir or root / "dist", artifacts)
     return BuildResult(tuple(written), tuple(problems), stages.timings, pages)
-
-
-def _override(config: BookConfig, options: BuildOptions) -> BookConfig:
-    """Command-line flags win over book.toml; each flag names the setting it replaces."""
-    pdf: dict[str, Any] = {key: value for key, value in (("variant", options.variant), ("impose", options.impose),
-                                         ("sheet", options.sheet), ("page_size", options.page_size),
-                                         ("bleed", options.bleed)) if value}
-    handouts = {"paper": options.paper} if options.paper else {}
-    return replace(config, pdf=replace(config.pdf, **pdf), handouts=replace(config.handouts, **handouts))

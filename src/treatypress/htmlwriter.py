@@ -187,7 +187,9 @@ class _Renderer(RendererHTML):
         path = (self.ctx.book.config.root / self.chapter.parsed.source.rel).parent / src
         caption = self.renderInline(token.children or [], options, env)
         alt = str(token.attrGet("alt") or self.renderInlineAsText(token.children or [], options, env))
-        img = f'<img src="{escape(self.ctx.asset_url(path.resolve()))}" alt="{escape(alt)}"/>'
+        # a data: image (checked in the resolve stage) stays in the page; a file is packaged
+        url = src if src.lower().startswith("data:") else self.ctx.asset_url(path.resolve())
+        img = f'<img src="{escape(url)}" alt="{escape(alt)}"/>'
         if env.get("figure"):
             return f"{img}<figcaption>{caption}</figcaption>"
         return img

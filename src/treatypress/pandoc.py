@@ -18,6 +18,7 @@ import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from pathlib import Path
 from typing import Any
 
@@ -83,17 +84,17 @@ class PandocBook:
     """What was read from a Pandoc folder: the settings, where each came from, the problems."""
 
     config: BookConfig | None
-    origins: Mapping[str, str]  # "book.title" -> "metadata.yaml:2"
+    origins: Mapping[str, Location]  # "book.title" -> metadata.yaml:2:1
     problems: tuple[Diagnostic, ...]
 
 
 def is_pandoc_book(root: Path) -> bool:
-    """No book.toml, and Pandoc metadata or Markdown chapters where Pandoc would look."""
+    """No book.toml, and Pandoc metadata or Markdown chapters at the top of the folder."""
     if (root / SETTINGS_FILE).is_file():
         return False
-    folder = _chapters_folder(root)
+    # manuscript/ without book.toml is a book.toml book that lost its settings, not a Pandoc book
     return any((root / name).is_file() for name in (*METADATA_FILES, *DEFAULTS_FILES)) or bool(
-        _chapter_names(root / folder))
+        _chapter_names(root))
 
 
 PANDOC_KEYS = frozenset(HONOURED) | frozenset(IGNORED)
@@ -124,7 +125,7 @@ def chapter_key_warnings(meta: Mapping[str, Any], text: str, rel: str, config: B
 
 def load_pandoc_book(root: Path) -> PandocBook:
     problems: list[Diagnostic] = []
-    origins: dict[str, str] = {}
+    origins: dict[str, Location] = {}
     merged: dict[str, Any] = {}
     where: dict[str, Location] = {}
 
@@ -139,7 +140,7 @@ def load_pandoc_book(root: Path) -> PandocBook:
         inputs = _as_list(defaults.get("input-files", defaults.get("input-file")))
         if inputs:
             folder, chapters = _input_files(root, [str(i) for i in inputs], defaults_rel, problems)
-            origins["contents.chapters"] = str(_key_location(root, defaults_rel, "input-files"))
+            origins["contents.chapters"] = _key_location(root, defaults_rel, "input-files")
 
     # 1. metadata files, lowest precedence
     meta_files = [str(f) for f in _as_list(defaults.get("metadata-files", defaults.get("metadata-file")))] \
@@ -181,7 +182,7 @@ def load_pandoc_book(root: Path) -> PandocBook:
 
 
 def _config(root: Path, meta: dict[str, Any], where: dict[str, Location], folder: str, chapters: list[str],
-            settings_file: str, problems: list[Diagnostic], origins: dict[str, str]) -> BookConfig | None:
+            settings_file: str, problems: list[Diagnostic], origins: dict[str, Location]) -> BookConfig | None:
     book: dict[str, Any] = {}
     citations: dict[str, Any] = {}
     for key, setting in HONOURED.items():
@@ -192,7 +193,7 @@ def _config(root: Path, meta: dict[str, Any], where: dict[str, Location], folder
             continue
         table, name = setting.split(".")
         (book if table == "book" else citations)[name] = value
-        origins[setting] = str(where[key])
+        origins[setting] = where[key]
     if not book.get("title"):
         problems.append(error("config-missing-key", "the Pandoc metadata has no title",
                               Location(settings_file), "add 'title: ...' to metadata.yaml or to the YAML "
@@ -203,10 +204,10 @@ def _config(root: Path, meta: dict[str, Any], where: dict[str, Location], folder
     if any(p.severity.value == "error" for p in problems):
         return None
     contents = Contents(chapters=tuple(chapters))
-    origins.setdefault("contents.chapters", f"the Markdown files in {folder or 'the book folder'}, in name order")
+    origins.setdefault("contents.chapters", Location(f"the *.md files in {folder or 'the book folder'}, by name"))
     return BookConfig(root=root.resolve(), book=BookSettings(**book), contents=contents, pdf=PdfSettings(),
                       citations=CitationSettings(**citations), index=IndexSettings(), handouts=HandoutSettings(),
-                      chapters_dir=folder, settings_file=settings_file)
+                      locations=MappingProxyType(dict(origins)), chapters_dir=folder, settings_file=settings_file)
 
 
 def _value(key: str, value: Any, at: Location, root: Path, problems: list[Diagnostic]) -> Any:

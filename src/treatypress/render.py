@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .diagnostics import BuildFailed, Diagnostic, Location, error, relative
 from .htmlwriter import ChapterHTML, WriterContext, write_chapter
 from .resolve import ResolvedBook, ResolvedChapter
 from .styles import Styles
@@ -33,6 +34,7 @@ def environment(styles: Styles) -> jinja2.Environment:
     env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["style_url"] = lambda name: styles.path(name).resolve().as_uri()
+    env.globals["book_root"] = str(styles.root)  # for messages about the book's own layouts
     return env
 
 
@@ -63,7 +65,33 @@ def book_context(book: ResolvedBook) -> dict[str, Any]:
 
 
 def render(env: jinja2.Environment, layout: str, **values: Any) -> str:
-    return env.get_template(layout).render(**values)
+    """Fill a layout; a mistake in it (most likely in a book's own override) is a located error."""
+    try:
+        return env.get_template(layout).render(**values)
+    except jinja2.TemplateError as exc:
+        raise BuildFailed((_layout_error(env, layout, exc),)) from None
+
+
+def _layout_error(env: jinja2.Environment, layout: str, exc: jinja2.TemplateError) -> Diagnostic:
+    """Where in which layout file: a syntax error says so itself; for an error while filling
+    (an undefined variable under StrictUndefined) Jinja2 rewrites the traceback so that its
+    frames carry the template's file name and line."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None) or 0
+    if not filename:
+        traceback = exc.__traceback__
+        while traceback is not None:
+            name = traceback.tb_frame.f_code.co_filename
+            if name.endswith(".j2"):
+                filename, line = name, traceback.tb_lineno
+            traceback = traceback.tb_next
+    root = env.globals.get("book_root")
+    shown = relative(Path(filename), Path(str(root))) if filename and root else (filename or layout)
+    if shown.startswith("/") and "/styles/layouts/" in shown:  # a built-in layout: a bug of ours
+        shown = "(built-in) " + shown.split("/styles/", 1)[1]
+    kind = "syntax error" if isinstance(exc, jinja2.TemplateSyntaxError) else "error"
+    return error("layout-error", f"{kind} in the layout: {exc.message or exc}", Location(shown, line),
+                 "a layout may use only the values the built-in layout of the same name uses; "
+                 "see src/treatypress/styles/layouts/")
 
 
 def safe(mapping: Mapping[str, str]) -> dict[str, Markup]:

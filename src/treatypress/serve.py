@@ -183,10 +183,10 @@ def _watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> N
         if not changes:
             continue
         if any(path.endswith(".csl") for _, path in changes):
-            # a book's own .csl file is parsed once per process; an edit must be seen
-            from .bibliography import formatter
+            # what a style file says (note style or not) is read once per process; an edit must be seen
+            from .bibliography.styles import find_style
 
-            formatter._parsed_style.cache_clear()
+            find_style.cache_clear()
         preview.rebuild_web()
         for problem in preview.problems:
             print(problem.format(), file=sys.stderr)

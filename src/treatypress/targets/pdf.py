@@ -25,7 +25,9 @@ from ..pdf.pagelabels import LabelRange, add_page_labels
 from ..pdf.tagging import richer_tags
 from ..pdf.typography import check_typography
 from ..render import book_context, environment, render, render_chapters
+from ..config import SETTINGS_FILE
 from ..resolve import ResolvedBook
+from ..resolve.model import note_location
 from ..styles import Styles
 from . import Artifact
 
@@ -55,10 +57,12 @@ def stylesheets(styles: Styles) -> list[str]:
 
 def page_css(book: ResolvedBook, variant: str) -> weasyprint.CSS:
     pdf = book.config.pdf
-    rules = f"@page {{ size: {book.config.page_size}; }}"
+    # A user stylesheet's !important beats every author rule: the setting (book.toml or flag)
+    # wins over an @page size in styles/css/book.css, which the styles check warns about.
+    rules = f"@page {{ size: {book.config.page_size} !important; }}"
     if variant == "press":
-        marks = "marks: crop cross;" if pdf.marks else ""
-        rules = f"@page {{ size: {book.config.page_size}; bleed: {pdf.bleed}; {marks} }}"
+        marks = "marks: crop cross !important;" if pdf.marks else ""
+        rules = f"@page {{ size: {book.config.page_size} !important; bleed: {pdf.bleed} !important; {marks} }}"
     return weasyprint.CSS(string=rules)
 
 
@@ -119,13 +123,16 @@ def page_refs(layout: PrintLayout, anchors: Sequence[str]) -> dict[str, PageRef]
 def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
               ) -> tuple[Artifact | None, tuple[Diagnostic, ...]]:
     problems: list[Diagnostic] = list(layout.fetcher_problems)
+    notes = {note.id: note for chapter in book.chapters for note in chapter.notes}
     for problem in layout.footnote_problems:
-        problems.append(error("footnote-misplaced", problem.message, None,
+        problems.append(error("footnote-misplaced", problem.message,
+                              note_location(notes, problem.note_id, SETTINGS_FILE),
                               "shorten the note or rephrase the paragraph around its call"))
     pages = list(layout.document.pages)
     labels = list(layout.labels)
     index_pages, refused = _index_pages(book, layout, variant, fonts)
     problems.extend(refused)
+    problems = list(dict.fromkeys(problems))  # the body and the index ask for the same files: once
     if index_pages is not None:
         start = index_start(book, layout)
         pages = pages[:start] + list(index_pages.pages)
