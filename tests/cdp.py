@@ -8,6 +8,7 @@ its own browsers, and a build machine must not reach the network).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import re
@@ -16,6 +17,7 @@ import tempfile
 import time
 from typing import Any
 
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 CHROMIUM = "/usr/bin/chromium"
@@ -87,11 +89,10 @@ class Browser:
         raise AssertionError(f"the page never satisfied: {expression}")
 
     def close(self) -> None:
-        try:
-            self.session = ""
+        self.session = ""
+        # the browser may already be gone; it is killed below either way
+        with contextlib.suppress(RuntimeError, OSError, TimeoutError, ConnectionClosed):
             self.call("Browser.close")
-        except Exception:  # the browser may already be gone; it is killed below either way
-            pass
         self.socket.__exit__(None, None, None)
         if self.process.poll() is None:
             self.process.kill()

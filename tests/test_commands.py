@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import BOOKS
+
 from treatypress.cli import main
 from treatypress.progress import StageLines
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 import pytest
-
 from conftest import BOOKS
+
 from treatypress.booksettings import load_settings
 from treatypress.manuscript import load_manuscript
 from treatypress.markdown import parse_chapter
@@ -25,7 +25,7 @@ LAYOUTS = BUILTIN / "layouts"
 
 def _sections() -> dict[str, str]:
     """The text under each '### `layout`' heading (a heading may name two layouts)."""
-    parts = re.split(r"^### (.+)$", DOC, flags=re.M)
+    parts = re.split(r"^### (.+)$", DOC, flags=re.MULTILINE)
     found = {}
     for heading, body in zip(parts[1::2], parts[2::2]):
         body = body.split("\n## ")[0]  # a section ends at the next heading of either level
@@ -39,7 +39,7 @@ SECTIONS = _sections()
 
 
 def _documented(body: str) -> set[str]:
-    return set(re.findall(r"^\| `(\w+)` \|", body, flags=re.M))
+    return set(re.findall(r"^\| `(\w+)` \|", body, flags=re.MULTILINE))
 
 
 def _used(layout: Path) -> set[str]:
@@ -76,7 +76,7 @@ def test_each_layout_is_documented(layout: str, common_variables: set[str]) -> N
 
 def test_each_documented_class_is_in_the_html_treatypress_writes() -> None:
     table = DOC[DOC.index("## CSS classes"):DOC.index("## Examples")]
-    classes = {c for row in re.findall(r"^\| (`[^|]+) \|", table, flags=re.M) for c in re.findall(r"`([\w-]+)`", row)}
+    classes = {c for row in re.findall(r"^\| (`[^|]+) \|", table, flags=re.MULTILINE) for c in re.findall(r"`([\w-]+)`", row)}
     sources = [*LAYOUTS.rglob("*.j2"), REPO / "src/treatypress/htmlwriter.py",
                REPO / "src/treatypress/index/render.py"]
     text = "\n".join(p.read_text(encoding="utf-8") for p in sources)

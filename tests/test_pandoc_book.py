@@ -7,8 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import BOOKS, Built, build_book, page_texts
+
 from treatypress.booksettings import load_settings, origin
 from treatypress.cli import main
 
@@ -42,12 +42,12 @@ def test_the_metadata_becomes_the_settings() -> None:
 
 def test_the_book_builds_with_a_warning_for_each_ignored_key(pandoc_book: Built) -> None:
     assert [d.format() for d in pandoc_book.result.diagnostics] == [
-        "metadata.yaml:19:1: warning [pandoc-ignored] Pandoc metadata 'toc' is ignored: the contents page is "
+        ("metadata.yaml:19:1: warning [pandoc-ignored] Pandoc metadata 'toc' is ignored: the contents page is "
         "always made\n  hint: treatypress reads: author, bibliography, csl, date, description, identifier, "
         "keywords, lang, link-citations, nocite, publisher, reference-section-title, rights, subject, "
-        "subtitle, title",
-        "02-treaty.md:3:1: warning [pandoc-ignored] Pandoc metadata 'abstract' in a chapter's front matter "
-        "is ignored: an abstract has no place in the booklet; write it as a chapter",
+        "subtitle, title"),
+        ("02-treaty.md:3:1: warning [pandoc-ignored] Pandoc metadata 'abstract' in a chapter's front matter "
+        "is ignored: an abstract has no place in the booklet; write it as a chapter"),
     ]
 
 
@@ -105,3 +105,18 @@ def test_settings_names_the_pandoc_origins(capsys: pytest.CaptureFixture[str]) -
     assert 'title = "Borders on the Neris"  # metadata.yaml:3:1' in out
     assert 'style = "chicago-author-date"  # metadata.yaml:14:1' in out
     assert 'page_size = "A5"  # default' in out
+
+
+def test_link_citations_false_leaves_screen_citations_unlinked(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    shutil.copytree(BOOKS / "pandoc", book)
+    out = tmp_path / "out"
+    linked = build_book(book, out / "linked", formats=("html",))
+    assert '<a class="cite" href="#ref-senn1966">' in (out / "linked" / "borders-on-the-neris.html").read_text(
+        encoding="utf-8") and linked.written
+    meta = book / "metadata.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("link-citations: true", "link-citations: false"),
+                    encoding="utf-8")
+    build_book(book, out / "plain", formats=("html",))
+    html = (out / "plain" / "borders-on-the-neris.html").read_text(encoding="utf-8")
+    assert 'class="cite"' not in html and "Senn 1966, 31" in html

@@ -19,9 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import BOOKS, EPOCH
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
                                 reason="Chromium is installed by scripts/setup.sh")
@@ -117,7 +116,7 @@ def test_the_pdf_preview_is_linked_from_the_page(served: tuple[Path, str], brows
     from cdp import Browser
 
     assert isinstance(browser, Browser)
-    book, url = served
+    _book, url = served
     browser.open(url)
     href = browser.wait_for("document.querySelector('a#tp-pdf')?.href", timeout=120)
     with urllib.request.urlopen(href) as response:

@@ -40,8 +40,8 @@ def load_settings(root: Path, overrides: Mapping[str, Any] | None = None) -> Loa
         pandoc = load_pandoc_book(root)
         if pandoc.config is None:
             return LoadedSettings(None, pandoc.problems)
-        config, found = _apply(pandoc.config, overrides)
-        return LoadedSettings(config, pandoc.problems + found)
+        applied, found = _apply(pandoc.config, overrides)
+        return LoadedSettings(applied, pandoc.problems + found)
     config, problems = load_config(root, overrides)
     if config is not None or not (root / SETTINGS_FILE).is_file() or not has_errors(problems):
         return LoadedSettings(config, problems)

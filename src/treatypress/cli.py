@@ -183,7 +183,8 @@ def _as_dict(diagnostic: Diagnostic) -> dict[str, object]:
 
 
 def _styles(search: str) -> int:
-    from .csl_styles import all_styles, search as find
+    from .csl_styles import all_styles
+    from .csl_styles import search as find
 
     styles = all_styles()
     shown = find(styles, search) if search else styles
@@ -208,7 +209,7 @@ def _settings(args: argparse.Namespace) -> int:
         print("treatypress: the settings have errors; fix them first", file=sys.stderr)
         return 1
     table = ""
-    lines = []
+    lines: list[str] = []
     for section, key, value, origin in setting_rows(loaded.config):
         if section != table:
             lines.append(("" if not lines else "\n") + f"[{section}]")

@@ -19,7 +19,7 @@ from .bibliography.styles import style_names as bundled_names
 
 # The <info> block is at the top of every style; the first 4 KiB hold the title and the format
 _HEAD_BYTES = 4096
-_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 _FORMAT = re.compile(r'citation-format="([a-z-]+)"')
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'"}
 

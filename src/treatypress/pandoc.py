@@ -18,14 +18,22 @@ import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 
-from .config import SETTINGS_FILE, BookConfig, BookSettings, CitationSettings, Contents, HandoutSettings, \
-    IndexSettings, PdfSettings
+from .config import (
+    SETTINGS_FILE,
+    BookConfig,
+    BookSettings,
+    CitationSettings,
+    Contents,
+    HandoutSettings,
+    IndexSettings,
+    PdfSettings,
+)
 from .diagnostics import Diagnostic, Location, error, warning
 
 METADATA_FILES = ("metadata.yaml", "metadata.yml")
@@ -237,9 +245,9 @@ def _value(key: str, value: Any, at: Location, root: Path, problems: list[Diagno
         return _csl(str(value), root)
     elif key == "identifier":
         first = _as_list(value)[0] if _as_list(value) else ""
-        text = first.get("text") if isinstance(first, dict) else first
-        if isinstance(text, str):
-            return text
+        ident: Any = first.get("text") if isinstance(first, dict) else first
+        if isinstance(ident, str):
+            return ident
     elif key == "date" and isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     elif isinstance(value, (str, int, float)) and not isinstance(value, bool):

@@ -84,7 +84,7 @@ _LOGGER = logging.getLogger("weasyprint.progress")
 class _PageHandler(logging.Handler):
     """Turns WeasyPrint's "Step 5 - Creating layout - Page N" records into a page number."""
 
-    def __init__(self, on_page: "PageCallback") -> None:
+    def __init__(self, on_page: PageCallback) -> None:
         super().__init__(logging.INFO)
         self.on_page = on_page
 

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -195,7 +196,7 @@ def _watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> N
 
 def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_GET(self) -> None:
             path = unquote(urlparse(self.path).path)
             if path in ("/", "/index.html"):
                 self._send(HTTPStatus.OK, "text/html; charset=utf-8", preview.page())
@@ -239,8 +240,7 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             try:
                 while True:
                     with preview.changed:
-                        preview.changed.wait_for(lambda: preview.generation != seen or preview.pdf_state != pdf,
-                                                 timeout=KEEPALIVE_S)
+                        preview.changed.wait_for(_news(preview, seen, pdf), timeout=KEEPALIVE_S)
                         generation, pdf_now = preview.generation, preview.pdf_state
                     if generation != seen:
                         message = f"event: reload\ndata: {generation}\n\n"
@@ -262,10 +262,15 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the standard name)
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # one line per request would bury the book's problems
 
     return Handler
+
+
+def _news(preview: Preview, seen: int, pdf: str) -> Callable[[], bool]:
+    """Whether the page has something new to hear: a rebuild, or a change of the PDF preview."""
+    return lambda: preview.generation != seen or preview.pdf_state != pdf
 
 
 def _status_bar(problems: tuple[Diagnostic, ...], pdf_state: str, pdf_problems: str, *, shown: bool,
