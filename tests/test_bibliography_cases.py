@@ -181,7 +181,7 @@ def test_undefined_macro_and_missing_crossref_are_located(tmp_path: Path, capsys
                      "@incollection{child,\n  author = {Smith, John},\n  title = {Chapter},\n"
                      "  crossref = {nosuchbook},\n  year = {2020},\n}\n")
     printed = refuse(make_book(tmp_path, "Text [@macro; @child].\n", bib), capsys)
-    assert ("references.bib:17: error [bib-undefined-macro] field 'publisher' of entry 'macro' uses "
+    assert ("references.bib:20: error [bib-undefined-macro] field 'publisher' of entry 'macro' uses "
             "'undefinedmacro', which no @string defines") in printed
     assert "references.bib:23: error [bib-crossref] entry 'child' has crossref = {nosuchbook}" in printed
 

@@ -169,7 +169,7 @@ def run_pandoc(style_path: Path, document: str) -> tuple[list[str], list[tuple[s
 @pytest.mark.parametrize("style_name", STYLES)
 def test_agrees_with_pandoc(style_name: str, name: str) -> None:
     found, plain_notes = manuscript(MANUSCRIPTS[name])
-    assert len(found) >= (80 if name == "booklet" else 25)
+    assert len(found) >= (30 if name == "booklet" else 25)  # issue 11: at least 30 in the booklet
     style, _ = load_style(style_name, ROOT, "en-US")
     assert style is not None
     placed = [f.placed for f in found]

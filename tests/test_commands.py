@@ -58,7 +58,7 @@ def test_a_broken_book_toml_does_not_hide_the_chapters(book_copy: Path, capsys: 
     assert "manuscript/book.toml:5:12: error [config-toml] invalid TOML" in err
     assert "error [config-value] [pdf] variant: 'fancy' is not one of: accessible, plain, press" in err
     assert "manuscript/00-preface.md:7:22: error [cite-unknown] unknown citation key 'senn1965'" in err
-    assert "treatypress: 3 errors; nothing was written" in err
+    assert "treatypress: 3 error(s); nothing was written" in err
     assert not (book_copy / "dist").exists()
 
 

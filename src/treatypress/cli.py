@@ -1,7 +1,8 @@
 """The command line: ``treatypress build [BOOK_DIR] [--format ...] [--out DIR]`` and friends.
 
-Errors are mapped to exit codes here and nowhere else: 0 built, 1 the book has errors,
-2 the command line is wrong. Tracebacks are for bugs only.
+Errors are mapped to exit codes here and nowhere else: 0 built, 1 the book has errors (or
+warnings with ``--strict``) and nothing was written, 2 the command line is wrong, 130 interrupted
+(Ctrl-C). Tracebacks are for bugs only.
 """
 
 from __future__ import annotations
@@ -136,18 +137,19 @@ def _build(args: argparse.Namespace) -> int:
     options = BuildOptions(formats=formats, out_dir=getattr(args, "out", None),
                            variant=getattr(args, "variant", None), impose=getattr(args, "impose", None),
                            sheet=getattr(args, "sheet", None), page_size=getattr(args, "page_size", None),
-                           bleed=getattr(args, "bleed", None), paper=getattr(args, "paper", None))
+                           bleed=getattr(args, "bleed", None), paper=getattr(args, "paper", None),
+                           strict=args.strict)
     try:
         result = build(args.book, options, progress)
     except BuildFailed as failed:
         _report(failed.diagnostics, as_json, is_check, time.perf_counter() - started, built=False)
         return 1
-    warnings = sum(d.severity is Severity.WARNING for d in result.diagnostics)
-    strict_failed = bool(args.strict and warnings)
-    _report(result.diagnostics, as_json, is_check, time.perf_counter() - started, built=not strict_failed)
-    if strict_failed:
-        print(f"treatypress: {plural(warnings, 'warning')} and --strict", file=sys.stderr)
-        return 1
+    except KeyboardInterrupt:
+        # One line, no traceback. The write stage is one transaction, so the output folder holds
+        # either the previous outputs or, if the interrupt came after the swap, the new ones.
+        print("treatypress: interrupted", file=sys.stderr)
+        return 130
+    _report(result.diagnostics, as_json, is_check, time.perf_counter() - started, built=True)
     if not quiet:
         for path in result.written:
             print(path)
@@ -168,7 +170,7 @@ def _report(diagnostics: Sequence[Diagnostic], as_json: bool, is_check: bool, se
     for diagnostic in diagnostics:
         print(diagnostic.format(), file=sys.stderr)
     if errors and not is_check:
-        print(f"treatypress: {plural(errors, 'error')}; nothing was written", file=sys.stderr)
+        print(f"treatypress: {errors} error(s); nothing was written", file=sys.stderr)
     if is_check:
         verdict = "the book is ready to build" if built and not errors else "the book cannot be built"
         counts = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}" if diagnostics else "no problems"

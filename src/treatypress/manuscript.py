@@ -11,13 +11,13 @@ from typing import Any
 
 import yaml
 
-from .config import SETTINGS_FILE, BookConfig
+from .config import SETTINGS_FILE, BookConfig, language_tag
 from .diagnostics import Diagnostic, Location, error, has_errors, warning
 from .pandoc import NOT_CHAPTERS, PANDOC_KEYS, chapter_key_warnings
 
 # Front-matter keys a chapter may carry; anything else is probably a typo.
 CHAPTER_KEYS = frozenset({"title", "short_title", "subtitle", "lang", "pages", "paper"})
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,21 @@ def read_front_matter(text: str, rel: str, allowed: frozenset[str] = CHAPTER_KEY
                              f"known keys: {', '.join(sorted(allowed & CHAPTER_KEYS or allowed))}"
                              + (", and Pandoc's metadata keys" if "toc" in allowed else ""))
                      for key in data if key not in allowed)
+    problems += tuple(error("frontmatter-value", f"front matter {key}: {wrong}",
+                            Location(rel, _key_line(match[1], str(key)), 1))
+                      for key, value in data.items() if (wrong := _value_problem(str(key), value)))
     return MappingProxyType(data), problems
+
+
+def _value_problem(key: str, value: Any) -> str | None:
+    """The front-matter values the book uses, checked as book.toml's are."""
+    if key in ("title", "short_title", "subtitle") and not isinstance(value, str | int | float):
+        return f"{value!r} is not text"
+    if key == "lang":
+        return language_tag(value)
+    if key == "pages" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        return f"{value!r} is not a number of pages (1, 2, ...)"
+    return None
 
 
 def _key_line(yaml_text: str, key: str) -> int:
@@ -110,9 +124,15 @@ def load_manuscript(config: BookConfig) -> tuple[Manuscript, tuple[Diagnostic, .
     settings = config.root / config.settings_file
     book_toml = settings.read_text(encoding="utf-8", errors="replace") if settings.is_file() else ""
     chapters: list[ChapterSource] = []
+    seen: set[str] = set()
     for name, kind in order:
         path = folder / name
         rel = f"{prefix}{name}"
+        if name in seen:  # it would be printed twice
+            problems.append(error("chapter-listed-twice", f"chapter '{name}' is listed twice in [contents]",
+                                  _entry_location(book_toml, name, 1), "list each chapter once"))
+            continue
+        seen.add(name)
         if path.exists() and not _inside(path, config.root):
             problems.append(error("outside-book", f"chapter '{name}' leads outside the book folder",
                                   _entry_location(book_toml, name),
@@ -163,9 +183,13 @@ def _inside(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
-def _entry_location(book_toml: str, name: str) -> Location:
+def _entry_location(book_toml: str, name: str, skip: int = 0) -> Location:
+    """Where ``name`` is listed in book.toml, after ``skip`` earlier mentions."""
     for number, line in enumerate(book_toml.splitlines(), 1):
         col = line.find(f'"{name}"')
+        while col >= 0 and skip:
+            skip -= 1
+            col = line.find(f'"{name}"', col + 1)
         if col >= 0:
             return Location(SETTINGS_FILE, number, col + 1)
     return Location(SETTINGS_FILE)

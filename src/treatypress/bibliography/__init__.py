@@ -47,13 +47,22 @@ def load_bibliography(
     ``nocite`` (optional) names the keys listed in the bibliography without being cited;
     they must also be in ``wanted``.
     """
+    problems: list[Diagnostic] = []
     try:
-        text = bib_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = bib_path.read_bytes()
+    except OSError as exc:
         empty = Bibliography(display_path, {}, ())
         return empty, (error("bib-unreadable", f"cannot read {display_path}: {exc}", Location(display_path)),)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:  # older .bib files are Latin-1; Pandoc reads them so too
+        line = data[:exc.start].count(b"\n") + 1
+        problems.append(warning("bib-encoding", f"{display_path} is not UTF-8 (byte {data[exc.start]:#x}); "
+                                "read as Latin-1", Location(display_path, line),
+                                "save the file as UTF-8"))
+        text = data.decode("latin-1")
     blocks = scan(text)
-    problems = check_blocks(blocks, display_path)
+    problems += check_blocks(blocks, display_path)
     decoded, parse_problems = parse_selected(blocks, wanted, display_path)
     problems += parse_problems
     records: dict[str, BibRecord] = {}

@@ -10,6 +10,8 @@ into diagnostics. Raw HTML goes through the policy in ``rawhtml``.
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -33,7 +35,7 @@ def checks_plugin(md: MarkdownIt) -> None:
     md.core.ruler.push("checks", _checks)
 
 
-def refusals(env: dict[str, object]) -> list[Refusal]:
+def refusals(env: MutableMapping[str, Any]) -> list[Refusal]:
     found = env.setdefault("refusals", [])
     assert isinstance(found, list)
     return found

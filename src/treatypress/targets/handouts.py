@@ -2,6 +2,12 @@
 
 A handout was resolved on its own in the resolve stage (``resolve/handouts.py``); here it is
 laid out, and its front matter ``pages`` is a hard limit, checked on the real layout.
+
+A4 is too wide for one column of comfortable reading (106 characters a line at 10 pt), so a
+handout is set in two columns of about 55 characters, and its notes follow the text in the
+same columns: on a one-page sheet they are as close as page footnotes would be. The notes are
+therefore written as the screen targets write them (numbered, linked both ways), not as page
+floats, which WeasyPrint 70 cannot set in columns.
 """
 
 from __future__ import annotations
@@ -16,11 +22,10 @@ from weasyprint.text.fonts import FontConfiguration
 
 from ..config import BookConfig
 from ..diagnostics import Diagnostic, Location, error
-from ..pdf.footnotes import render_with_footnote_repair
+from ..pdf.printtext import print_text
 from ..pdf.tagging import richer_tags
 from ..render import book_context, environment, render, render_chapters
 from ..resolve.handouts import ResolvedHandout
-from ..resolve.model import note_location
 from ..styles import Styles
 from . import Artifact
 
@@ -44,20 +49,16 @@ def _handout(config: BookConfig, handout: ResolvedHandout, fonts: FontConfigurat
              ) -> tuple[Artifact | None, tuple[Diagnostic, ...]]:
     book, paper = handout.book, handout.paper
     styles = Styles(config.root)
-    (chapter,) = render_chapters(book, "print", lambda path: path.as_uri(), lambda anchor: f"#{anchor}")
+    (chapter,) = render_chapters(book, "web", lambda path: path.as_uri(), lambda anchor: f"#{anchor}")
     source = chapter.chapter.parsed.source
-    sheets = styles.urls(["css/fonts.css", "css/handout.css", "css/footnotes.css"])
+    sheets = styles.urls(["css/fonts.css", "css/handout.css"])
     html = render(environment(styles), "handout.html.j2", **book_context(book), stylesheets=sheets,
-                  title=chapter.chapter.title, lang=chapter.chapter.lang, body=Markup(chapter.html.body))
-    document_source, fetcher = styles.weasyprint_html(html)
-    result = render_with_footnote_repair(
-        document_source, [weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")],
-        expected=[note.id for note in chapter.chapter.notes], font_config=fonts, pdf_tags=True)
-    document = result.document
+                  title=chapter.chapter.title, lang=chapter.chapter.lang, body=Markup(chapter.html.body),
+                  notes=[(note, Markup(body)) for note, body in chapter.html.notes])
+    document_source, fetcher = styles.weasyprint_html(print_text(html))
+    document = document_source.render(stylesheets=[weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")],
+                                      font_config=fonts, pdf_tags=True)
     found: list[Diagnostic] = list(dict.fromkeys(fetcher.refused))
-    notes = {note.id: note for note in chapter.chapter.notes}
-    found.extend(error("footnote-misplaced", p.message, note_location(notes, p.note_id, source.rel))
-                 for p in result.problems)
     limit = source.meta.get("pages")
     if isinstance(limit, int) and len(document.pages) > limit:
         overflow = _overflow(document, limit)
