@@ -78,7 +78,7 @@ def test_each_documented_class_is_in_the_html_treatypress_writes() -> None:
     table = DOC[DOC.index("## CSS classes"):DOC.index("## Examples")]
     classes = {c for row in re.findall(r"^\| (`[^|]+) \|", table, flags=re.MULTILINE) for c in re.findall(r"`([\w-]+)`", row)}
     sources = [*LAYOUTS.rglob("*.j2"), REPO / "src/treatypress/htmlwriter.py",
-               REPO / "src/treatypress/index/render.py"]
+               REPO / "src/treatypress/index/render.py", REPO / "src/treatypress/pagelist.py"]
     text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
     # a class is written literally, or made from a kind ("toc-{{ entry.kind }}", "chapter {{ chapter.kind }}")
     kinds = {"toc-front", "toc-body", "toc-back", "front", "body", "back", "handout"}
