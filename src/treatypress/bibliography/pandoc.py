@@ -51,6 +51,24 @@ def run_citeproc(document: dict[str, Any], references: list[dict[str, Any]], sty
     executable = pandoc_path()
     if executable is None:
         return PandocRun(None, ("pandoc was not found: install the pypandoc-binary package",))
+    # The same input gives the same output: `treatypress serve` rebuilds after every save, and
+    # most saves change no citation, so the last few runs are kept (a run costs ~0.3-0.5 s)
+    key = (json.dumps(document, sort_keys=True, ensure_ascii=False),
+           json.dumps(references, sort_keys=True, ensure_ascii=False), str(style), style.read_bytes())
+    if key in _RUNS:
+        return _RUNS[key]
+    done_run = _run(executable, document, references, style)
+    _RUNS[key] = done_run
+    while len(_RUNS) > _KEPT_RUNS:
+        del _RUNS[next(iter(_RUNS))]  # the oldest
+    return done_run
+
+
+_KEPT_RUNS = 4
+_RUNS: dict[tuple[str, str, str, bytes], PandocRun] = {}
+
+
+def _run(executable: str, document: dict[str, Any], references: list[dict[str, Any]], style: Path) -> PandocRun:
     with tempfile.TemporaryDirectory(prefix="treatypress-cite-") as folder:
         refs = Path(folder) / "references.json"
         refs.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
