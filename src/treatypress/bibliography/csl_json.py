@@ -78,12 +78,12 @@ _EPRINTS = {"arxiv": "https://arxiv.org/abs/", "jstor": "https://www.jstor.org/s
             "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/", "googlebooks": "https://books.google.com?id="}
 
 
-def to_csl(entry: DecodedEntry) -> dict[str, Any]:
+def to_csl(entry: DecodedEntry, *, english_book: bool = True) -> dict[str, Any]:
     """One CSL-JSON item (id = the .bib key), field by field as Pandoc's biblatex reader does."""
     f = entry.fields
     kind = entry.kind
     language = _language(f)
-    english = not language or language.startswith("en")
+    english = english_book and (not language or language.startswith("en"))
     item: dict[str, Any] = {"id": entry.key, "type": _type(entry)}
     genre = GENRES.get(f.get("type", "").strip().lower(), f.get("type", "")) or \
         {"mastersthesis": GENRES["mathesis"], "phdthesis": GENRES["phdthesis"]}.get(kind, "")
