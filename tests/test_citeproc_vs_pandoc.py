@@ -172,7 +172,7 @@ def run_pandoc(style_path: Path, document: str, locale: str = "en-US") -> tuple[
 @pytest.mark.parametrize("style_name", STYLES)
 def test_agrees_with_pandoc(style_name: str, name: str) -> None:
     found, plain_notes = manuscript(MANUSCRIPTS[name])
-    assert len(found) >= {"booklet": 80, "forms": 25}.get(name, 8)
+    assert len(found) >= {"booklet": 30, "forms": 25}.get(name, 8)  # issue 11: at least 30 in the booklet
     locale = LOCALES.get(name, "en-US")
     style, _ = load_style(style_name, ROOT, locale)
     assert style is not None

@@ -9,16 +9,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
-from .config import BookConfig, load_config
-from .diagnostics import BuildFailed, Diagnostic, has_errors
+from .config import load_config
+from .diagnostics import BuildFailed, Diagnostic, Severity, error, has_errors
+from .limits import check_size
 from .manuscript import load_manuscript
 from .markdown import parse_chapter
-from .output import write_artifacts
+from .output import OutputError, check_out_dir, write_artifacts
+from .render import check_layouts
 from .resolve import resolve
+from .resolve.handouts import resolve_handouts
+from .styles import check_styles
 from .targets import Artifact
 
 FORMATS = ("pdf", "epub", "html", "handouts")
@@ -35,6 +39,14 @@ class BuildOptions:
     page_size: str | None = None  # overrides [pdf] page_size
     bleed: str | None = None  # overrides [pdf] bleed
     paper: str | None = None  # overrides [handouts] paper
+    strict: bool = False  # a warning fails the build before anything is written
+
+    def overrides(self) -> dict[str, str]:
+        """The settings these options override, by schema key; load_config checks them."""
+        from .config import flags
+
+        return {s.key: getattr(self, s.key.split(".")[1]) for s in flags()
+                if getattr(self, s.key.split(".")[1]) is not None}
 
 
 @dataclass(frozen=True)
@@ -72,25 +84,39 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         if has_errors(found):
             raise BuildFailed(tuple(problems))
 
+    out_dir = options.out_dir or root / "dist"
     with stages.stage("config"):
-        config, found = load_config(root)
+        config, found = load_config(root, options.overrides())
+        if options.formats:  # a wrong --out fails before the layout, not after it
+            found = (*found, *check_out_dir(out_dir))
         check(found)
         assert config is not None
-        config = _override(config, options)
     with stages.stage("manuscript"):
         manuscript, found = load_manuscript(config)
+        found = (*found, *check_size(manuscript.chapters))
+        if any(d.code == "manuscript-too-large" for d in found):
+            check(found)  # at once: not after minutes of parsing and layout
     with stages.stage("markdown"):
         parsed = [parse_chapter(chapter, config.book.language) for chapter in manuscript.chapters]
+        # check (no formats) looks at the handouts too: it must see what a build would report
+        wanted = "handouts" in options.formats or not options.formats
+        parsed_handouts = [parse_chapter(h, config.book.language) for h in manuscript.handouts] if wanted else []
     check(found)
     with stages.stage("resolve"):
         book, found = resolve(config, parsed)
-        check(found)
+        handout_books, handout_found = resolve_handouts(config, parsed_handouts)
+        check(found + handout_found + check_styles(config))
         assert book is not None
+        if not options.formats:  # check: fill the layouts in memory, as a build would
+            check(check_layouts(book))
 
     artifacts: list[Artifact] = []
     pages = 0
     layout = None
-    if "pdf" in options.formats or "epub" in options.formats:
+    print_pages = None  # where the PDF's pages begin, when it was built in this run
+    # Only the PDF needs a layout; the e-book and the web edition take it when there is one (page
+    # numbers in the index, the print pages in the page list) and do without it otherwise.
+    if "pdf" in options.formats:
         from weasyprint.text.fonts import FontConfiguration
 
         from .targets import pdf
@@ -100,7 +126,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
             layout = pdf.lay_out(book, config.pdf.variant, fonts)
         if "pdf" in options.formats:
             with stages.stage("pdf"):
-                artifact, found = pdf.build_pdf(book, layout, config.pdf.variant, fonts)
+                artifact, found, print_pages = pdf.build_pdf(book, layout, config.pdf.variant, fonts)
                 check(found)
                 assert artifact is not None
                 artifacts.append(artifact)
@@ -117,28 +143,28 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         from .targets import epub
 
         with stages.stage("epub"):
-            artifacts.append(epub.build_epub(book, layout))
+            artifacts.append(epub.build_epub(book, layout, print_pages))
     if "html" in options.formats:
         from .targets import web
 
         with stages.stage("html"):
-            artifacts.extend(web.build_web(book))
-    if "handouts" in options.formats and manuscript.handouts:
+            artifacts.extend(web.build_web(book, layout, print_pages))
+    if "handouts" in options.formats and handout_books:
         from .targets import handouts
 
         with stages.stage("handouts"):
-            made, found = handouts.build_handouts(config, manuscript.handouts)
+            made, found = handouts.build_handouts(config, handout_books)
             check(found)
             artifacts.extend(made)
+    warnings = sum(d.severity is Severity.WARNING for d in problems)
+    if options.strict and warnings:
+        problems.append(error("strict-warnings", f"{warnings} warning(s) and --strict", None,
+                              "fix the warnings above, or build without --strict"))
+        raise BuildFailed(tuple(problems))
     with stages.stage("write"):
-        written = write_artifacts(options.out_dir or root / "dist", artifacts)
+        try:
+            written = write_artifacts(out_dir, artifacts, keep_out=(root,))
+        except OutputError as failed:
+            problems.append(failed.diagnostic)
+            raise BuildFailed(tuple(problems)) from None
     return BuildResult(tuple(written), tuple(problems), stages.timings, pages)
-
-
-def _override(config: BookConfig, options: BuildOptions) -> BookConfig:
-    """Command-line flags win over book.toml; each flag names the setting it replaces."""
-    pdf: dict[str, Any] = {key: value for key, value in (("variant", options.variant), ("impose", options.impose),
-                                         ("sheet", options.sheet), ("page_size", options.page_size),
-                                         ("bleed", options.bleed)) if value}
-    handouts = {"paper": options.paper} if options.paper else {}
-    return replace(config, pdf=replace(config.pdf, **pdf), handouts=replace(config.handouts, **handouts))

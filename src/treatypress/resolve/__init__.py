@@ -6,16 +6,17 @@ every problem found is returned with its place, so one run reports all of them.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
-
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from markdown_it.token import Token
 
 from ..bibliography import format_citations, load_bibliography, load_style
 from ..bibliography.types import PlacedCitation
-from ..config import BookConfig
+from ..config import BookConfig, language_tag
 from ..diagnostics import Diagnostic, Location, error, has_errors
 from ..index import IndexDef, IndexMark, build_indexes, is_index_mark, parse_mark
 from ..markdown import ParsedChapter, typeset_plain
@@ -26,7 +27,9 @@ from .model import Heading, Note, ResolvedBook, ResolvedChapter
 from .resources import check_resource
 from .walk import Visit, main_tokens, reading_order
 
-__all__ = ["resolve", "ResolvedBook", "ResolvedChapter", "Heading", "Note"]
+_RAW_IDS = re.compile(r'\sid="([^"]+)"')  # raw HTML as the sanitiser wrote it (markdown/rawhtml.py)
+
+__all__ = ["Heading", "Note", "ResolvedBook", "ResolvedChapter", "resolve"]
 
 
 def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
@@ -44,7 +47,16 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
     resolved: list[ResolvedChapter] = []
     for index, chapter in enumerate(chapters):
         rel, text = chapter.source.rel, chapter.source.text
+        problems.extend(chapter.problems)
         headings = _headings(chapter, index, ids, heading_ids, problems)
+        if not headings:
+            # The contents, the running head and the EPUB's navigation all point at the
+            # chapter's heading; a chapter without one would get a link to nowhere.
+            first = next((t.map[0] + 1 for t in chapter.tokens if t.map and t.type != "front_matter"), 0)
+            problems.append(error("chapter-no-heading", "the chapter has no heading" if first else
+                                  "the chapter is empty", Location(rel, first, 1 if first else 0),
+                                  "start it with '# Title'; a chapter that should not be in the book belongs "
+                                  "out of [contents]"))
         chapter_id = headings[0].id if headings else ids.automatic(Path(rel).stem, Location(rel))
         # The heading as typeset wins; front matter titles get the same quotes and dashes.
         language = config.book.language
@@ -54,13 +66,21 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
         div_stack: list[str | None] = []  # anchor of each open fenced div that is an index range
         for visit in reading_order(chapter):
             token = visit.token
+            if token.type in ("span_open", DIV_OPEN):
+                lang = (div_attrs(token) if token.type == DIV_OPEN else token.attrs).get("lang")
+                wrong = language_tag(lang) if lang is not None else None
+                if wrong:  # the same check as [book] language and a chapter's front matter lang
+                    problems.append(error("lang-invalid", wrong, locate(rel, text, visit.block or token, "lang=")))
             if token.type == "footnote_ref":
                 if token.meta.get("subId", 0) > 0:
                     problems.append(error("footnote-reused", f"footnote [^{token.meta.get('label')}] is "
-                                          "called twice", locate(rel, text, visit.block, f"[^{token.meta.get('label')}]"),
+                                          "called twice", locate(rel, text, visit.block, f"[^{token.meta.get('label')}]",
+                                                                   token.meta.get("subId", 0)),
                                           "a note is printed once; write a second note or refer to it in words"))
                     continue
-                note = _note(chapter_id, index, len(notes) + 1, token.meta["id"], None, ids, rel)
+                label = token.meta.get("label")
+                note = _note(chapter_id, index, len(notes) + 1, token.meta["id"], None, ids, rel,
+                             locate(rel, text, visit.block, f"[^{label}]" if label else "^["))
                 notes.append(note)
                 note_calls[id(token)] = note
             elif token.type == "citation":
@@ -69,7 +89,9 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
                 number = len(notes) if in_note else len(notes) + 1
                 placed.append(PlacedCitation(token.meta["citation"], rel, _global_number(resolved, number), in_note))
                 if not in_note:
-                    note = _note(chapter_id, index, number, None, len(placed) - 1, ids, rel)
+                    first_item = token.meta["citation"].items[0]
+                    note = _note(chapter_id, index, number, None, len(placed) - 1, ids, rel,
+                                 Location(rel, first_item.line or 0, first_item.col or 0))
                     notes.append(note)
                     note_calls[id(token)] = note
             elif token.type == "text" and "[^" in token.content:
@@ -77,6 +99,12 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
                 problems.append(error("footnote-undefined", f"footnote {label} has no definition",
                                       locate(rel, text, visit.block, label),
                                       f"add a line '{label}: the note text' after the paragraph"))
+            elif token.type in ("html_inline", "html_block"):
+                for raw_id in _RAW_IDS.findall(token.content):  # ids written in raw HTML are ids too
+                    _, problem = ids.explicit(html_lib.unescape(raw_id),
+                                              locate(rel, text, visit.block or token, f'id="{raw_id}"'))
+                    if problem:
+                        problems.append(problem)
             elif token.type == "image":
                 src = token.attrGet("src") or ""
                 if config.pdf.variant == "accessible" and not token.attrGet("alt"):
@@ -137,10 +165,10 @@ def _global_number(done: list[ResolvedChapter], number: int) -> int:
 
 
 def _note(chapter_id: str, chapter: int, number: int, footnote: int | None, citation: int | None,
-          ids: IdRegistry, rel: str) -> Note:
+          ids: IdRegistry, rel: str, where: Location) -> Note:
     note_id = ids.reserve(f"fn-{chapter_id}-{number}", Location(rel))
     ref_id = ids.reserve(f"fnref-{chapter_id}-{number}", Location(rel))
-    return Note(chapter, number, note_id, ref_id, footnote, citation)
+    return Note(chapter, number, note_id, ref_id, footnote, citation, where)
 
 
 def _headings(chapter: ParsedChapter, index: int, ids: IdRegistry, heading_ids: dict[int, str],
@@ -232,16 +260,18 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
         return True, {"print": [], "screen": []}, {"print": [], "screen": []}, (), ""
     if not bib_path.is_file():
         first = placed[0].citation.items[0] if placed else None
-        problems.append(error("bib-missing", f"the book cites works but {settings.bibliography} does not exist",
-                              Location(placed[0].path, first.line, first.col) if first else None,
-                              "add the BibTeX file, or set [citations] bibliography in book.toml"))
+        missing = error("bib-missing", f"the book cites works but the bibliography {settings.bibliography!r} "
+                        "is not a file", Location(placed[0].path, first.line, first.col) if first else None,
+                        "add the BibTeX file, or set [citations] bibliography in book.toml")
+        # with no citation in the text (only nocite keys), the settings are where to look
+        problems.extend(_at_setting(config, "citations.bibliography", (missing,)))
         return None
     # the wanted keys (cited + nocite) are decoded; handing over only the cited ones left nocite works out
     bib, found = load_bibliography(bib_path, settings.bibliography, wanted, nocite=settings.nocite,
                                    locale=config.book.language)
     problems.extend(found)
     style, found = load_style(settings.style, config.root, config.book.language)
-    problems.extend(found)
+    problems.extend(_at_setting(config, "citations.style", found))
     if style is None or has_errors(found):
         return None
     printed, screen, found = format_citations(bib, style, placed)  # one Pandoc run for both
@@ -254,6 +284,14 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
     return style.is_note_style, html, in_text, bibliography, title
 
 
+def _at_setting(config: BookConfig, key: str, found: tuple[Diagnostic, ...]) -> list[Diagnostic]:
+    """A problem the citation stage finds with a setting (an unknown style) is shown at the
+    setting's line in book.toml (or at its flag), not at the file as a whole."""
+    where = config.where(key)
+    return [replace(d, location=where) if d.location is None or (d.location.path.endswith("book.toml")
+                                                                 and not d.location.line) else d for d in found]
+
+
 _LOCATOR = re.compile(r"\b(pp?|chap|sec|vol|no|nos|fig|n|para|pt|col|ch)\. (?=[\dIVXLCivxlc])")
 
 
@@ -264,8 +302,6 @@ def _no_break_locators(html: str) -> str:
 
 def _drop_citation_notes(chapters: list[ResolvedChapter], calls: dict[int, Note]
                          ) -> tuple[list[ResolvedChapter], dict[int, Note]]:
-    from dataclasses import replace
-
     renumbered: dict[tuple[int, int], Note] = {}
     out = []
     for chapter in chapters:
