@@ -110,7 +110,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     with stages.stage("resolve"):
         book, found = resolve(config, parsed)
         handout_books, handout_found = resolve_handouts(config, parsed_handouts)
-        check(found + handout_found + check_styles(config))
+        # a handout's .bib problems that the book reported too are the same diagnostic: once
+        check(tuple(dict.fromkeys(found + handout_found + check_styles(config))))
         assert book is not None
         if not options.formats:  # check: fill the layouts in memory, as a build would
             check(check_layouts(book))

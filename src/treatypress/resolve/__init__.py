@@ -267,7 +267,8 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
         problems.extend(_at_setting(config, "citations.bibliography", (missing,)))
         return None
     # the wanted keys (cited + nocite) are decoded; handing over only the cited ones left nocite works out
-    bib, found = load_bibliography(bib_path, settings.bibliography, wanted, nocite=settings.nocite)
+    bib, found = load_bibliography(bib_path, settings.bibliography, wanted, nocite=settings.nocite,
+                                   locale=config.book.language)
     problems.extend(found)
     style, found = load_style(settings.style, config.root, config.book.language)
     problems.extend(_at_setting(config, "citations.style", found))
