@@ -184,7 +184,7 @@ def test_sigkill_in_the_write_stage_leaves_the_old_set_or_the_new_one(book_copy:
         seen.append(snapshot(out))
     assert hits >= 1, "no kill landed in the write stage"
     assert seen[-1] != old
-    (out / ".tmp-abcd1234.epub").write_bytes(b"truncated")  # what treatypress before 0.2 left behind
+    (out / ".tmp-abcd1234.epub").write_bytes(b"truncated")  # what the earlier write stage left when killed
     subprocess.run(command(book_copy, out, *formats), env=ENV, check=True)
     new = snapshot(out)
     assert new != old and not leftovers(out)  # the next build cleaned the killed builds' staging
