@@ -58,6 +58,8 @@ def run_citeproc(document: dict[str, Any], references: list[dict[str, Any]], sty
     if key in _RUNS:
         return _RUNS[key]
     done_run = _run(executable, document, references, style)
+    if done_run.document is None:
+        return done_run  # a failure (a full temporary folder, say) may pass: never keep it
     _RUNS[key] = done_run
     while len(_RUNS) > _KEPT_RUNS:
         del _RUNS[next(iter(_RUNS))]  # the oldest
@@ -69,17 +71,17 @@ _RUNS: dict[tuple[str, str, str, bytes], PandocRun] = {}
 
 
 def _run(executable: str, document: dict[str, Any], references: list[dict[str, Any]], style: Path) -> PandocRun:
-    with tempfile.TemporaryDirectory(prefix="treatypress-cite-") as folder:
-        refs = Path(folder) / "references.json"
-        refs.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
-        # no user data directory and no network: the style and references are local files
-        command = [executable, "--data-dir", folder, "-f", "json", "-t", "json", "--citeproc",
-                   "--csl", str(style), "--bibliography", str(refs)]
-        try:
+    try:  # a full or read-only temporary folder is a message, not a traceback
+        with tempfile.TemporaryDirectory(prefix="treatypress-cite-") as folder:
+            refs = Path(folder) / "references.json"
+            refs.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
+            # no user data directory and no network: the style and references are local files
+            command = [executable, "--data-dir", folder, "-f", "json", "-t", "json", "--citeproc",
+                       "--csl", str(style), "--bibliography", str(refs)]
             done = subprocess.run(command, input=json.dumps(document, ensure_ascii=False).encode("utf-8"),
                                   capture_output=True, check=False)
-        except OSError as exc:
-            return PandocRun(None, (f"cannot run pandoc: {exc}",))
+    except OSError as exc:
+        return PandocRun(None, (f"cannot run pandoc (temporary folder {tempfile.gettempdir()}): {exc}",))
     messages = tuple(line.removeprefix("[WARNING] ").strip()
                      for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip())
     if done.returncode != 0:
