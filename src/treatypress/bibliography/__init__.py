@@ -40,9 +40,13 @@ _UNCITED_LISTED = 30  # list this many uncited keys by name, then count the rest
 
 
 def load_bibliography(
-    bib_path: Path, display_path: str, wanted: Collection[str], nocite: Collection[str] = ()
+    bib_path: Path, display_path: str, wanted: Collection[str], nocite: Collection[str] = (),
+    locale: str = "en-US",
 ) -> tuple[Bibliography, tuple[Diagnostic, ...]]:
     """Read ``bib_path``, decoding only ``wanted`` keys (cited + nocite; "*" means all).
+
+    ``locale``: the book's language; as in Pandoc, English titles are stored in sentence case
+    (for the style to case them) only in an English book.
 
     ``nocite`` (optional) names the keys listed in the bibliography without being cited;
     they must also be in ``wanted``.
@@ -70,7 +74,7 @@ def load_bibliography(
         missing = check_required(entry, display_path)
         if missing:
             problems.append(missing)
-        records[key] = BibRecord(key, entry.line, to_csl(entry), _skipbib(entry.fields.get("options", "")))
+        records[key] = BibRecord(key, entry.line, to_csl(entry, english_book=locale.lower().startswith("en")), _skipbib(entry.fields.get("options", "")))
     all_keys = tuple(dict.fromkeys(b.key for b in blocks if b.key))
     if "*" not in wanted:
         uncited = [k for k in all_keys if k not in set(wanted)]

