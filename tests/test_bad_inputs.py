@@ -371,6 +371,8 @@ CASES: list[Case] = [
          args=("--format", "html", "--out", "{book}/out-ro"), undo=out_writable),
     Case("disk-full", big_figure, "{book}/dist", "out-disk-full", file_size_limit=1 << 20,
          also=("the previous outputs are unchanged",)),
+    Case("manuscript-too-large", append(FIRST, ("A paragraph far too long for one booklet. " * 20 + "\n\n") * 2500),
+         FIRST, "manuscript-too-large", also=("treatypress lays out at most 2 MB",)),
 ]
 
 
