@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from test_citeproc_vs_pandoc import _cites, _words, plain
 
-from treatypress.bibliography import Citation, CiteItem, PlacedCitation, format_citations, load_bibliography, load_style
+from treatypress.bibliography import (
+    Citation,
+    CiteItem,
+    PlacedCitation,
+    format_citations,
+    load_bibliography,
+    load_style,
+)
 from treatypress.bibliography.pandoc import pandoc_path
 from treatypress.diagnostics import Severity
 

@@ -76,3 +76,15 @@ def _titles_only(folder: Path) -> Path:
     path = folder / "titles-only.csl"
     path.write_text(EMPTY_STYLE, encoding="utf-8")
     return path
+
+
+def test_screen_spells_out_ibid_and_links_each_cite() -> None:
+    cited = treatypress.cite([SENN, WEB], [[{"id": "senn", "locator": "45"}], [{"id": "senn", "locator": "45"}],
+                                           [{"id": "senn"}, {"id": "wiki"}]],
+                             "chicago-notes-bibliography-subsequent-ibid", notes=[1, 2, 3], screen=True)
+    assert cited.citations[1] == "Ibid."
+    assert cited.screen[1] == ('<a class="cite" href="#ref-senn">Senn, <i>The Great Powers, Lithuania and the Vilna '
+                               'Question, 1920–1928</i>, 45</a>.')
+    third = cited.screen[2]
+    assert third.startswith('<a class="cite" href="#ref-senn">') and '<a class="cite" href="#ref-wiki">' in third
+    assert third.count("<a ") == 2

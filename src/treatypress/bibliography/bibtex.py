@@ -14,8 +14,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pylatexenc import latex2text, latexwalker, macrospec
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc import latex2text, latexwalker, macrospec  # type: ignore[import-untyped]
+from pylatexenc.latex2text import LatexNodes2Text  # type: ignore[import-untyped]
 
 from treatypress.bibliography.fields import BlockSyntaxError, RawField, read_fields
 from treatypress.diagnostics import Diagnostic, Location, error, warning

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from treatypress.bibliography.inlines import Inline, from_text, plain, to_html
@@ -83,7 +82,7 @@ def cite(items: Sequence[Mapping[str, Any]], citations: Sequence[Sequence[Mappin
     count = len(wanted)
     numbers = list(notes) if notes is not None else [i + 1 for i in range(count)]
     inside = list(in_note) if in_note is not None else [False] * count
-    extra = _screen_copies(wanted, numbers, inside) if screen and found.uses_ibid and notes is not None else []
+    extra = _screen_copies(wanted) if screen and found.uses_ibid and notes is not None else []
     document = _document(wanted, numbers, inside, extra, items, found, locale)
     done = run_citeproc(document, [dict(i) for i in items], found.path)
     if done.document is None:
@@ -124,8 +123,7 @@ def _names(group: Sequence[Mapping[str, Any]]) -> str:
     return " and ".join(f"'{c.get('id')}'" for c in group)
 
 
-def _screen_copies(wanted: list[list[Mapping[str, Any]]], numbers: list[int], inside: list[bool]
-                   ) -> list[tuple[int, list[Mapping[str, Any]]]]:
+def _screen_copies(wanted: list[list[Mapping[str, Any]]]) -> list[tuple[int, list[Mapping[str, Any]]]]:
     """The citations that may print "ibid." (a work cited just before), to be formatted once
     more far past the last note, where they print as a subsequent cite."""
     out: list[tuple[int, list[Mapping[str, Any]]]] = []
@@ -267,10 +265,3 @@ def _bibliography(blocks: list[Any]) -> tuple[list[tuple[str, list[Inline]]], li
             else:
                 omitted.append(key)
     return entries, omitted
-
-
-def style_file(style: str, book_root: Path | None = None) -> StyleFile:
-    """A style by name, or a .csl path (relative to ``book_root`` when given)."""
-    if style.endswith(".csl") and book_root is not None:
-        return find_style(str((book_root / style).resolve()))
-    return find_style(style)
