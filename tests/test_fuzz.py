@@ -164,6 +164,8 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 # Crashes and unlocated messages the long run found, kept as fixed examples:
 @example(files={"toml": '[book]\ntitle = "T"\n[citations]\nnocite = ""\nbibliography = ""\n', "first": "# A\n",
                 "second": "# B\n", "bib": "", "handout": None})  # bib-missing without a place
+@example(files={"toml": '[book]\ntitle = "T"\nlanguage = ""\n', "first": "# A\n", "second": "# B\n", "bib": "",
+                "handout": None})  # ICU's traceback on an empty language tag
 def test_any_book_gives_exit_0_or_1_and_located_messages(files: dict[str, str | None],
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     with tempfile.TemporaryDirectory() as temporary:
