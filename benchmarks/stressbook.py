@@ -296,7 +296,7 @@ def stress_book(folder: Path, pages: int = 300, seed: int = 0) -> Path:
     shutil.copy(repo / "manuscript" / "figures" / "timeline.svg", manuscript / "figures" / "timeline.svg")
     names = []
     figure = table = 0
-    for chapter in range(1, max(3, pages // 9) + 1):
+    for chapter in range(1, max(3, round(pages / 12.5)) + 1):  # about 12.5 pages a chapter
         start = 1900 + chapter
         blocks = [f"---\ntitle: \"Chapter {chapter}\"\n---\n",
                   f"# Chapter {chapter}: the years {start}–{start + rng.randint(1, 3)} {{#ch{chapter}}}\n"]

@@ -27,6 +27,7 @@ GAP_LINES = 3  # a hole taller than this many lines above a pushed float is a fl
 LINE_HEIGHT = 19.3  # CSS px: 10.5pt x 1.38, the body's leading; only used to size holes
 ORPHANS = 2  # print.css: p { orphans: 2; widows: 2 }
 SPLITTABLE = ("p", "li", "dd", "blockquote")
+KEEP_FILLED = 0.75  # a paragraph moves over whole only if the page it leaves stays this full
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,9 @@ def _fill_short_page(pages: dict[int, PageContent], fault: PageFault) -> list[st
     if carried and (total - widows >= ORPHANS if not last.continues else last.lines - need >= 1):
         element.set("style", f"{style};widows:{widows}")
         return [f"gave page {fault.page} {need} more lines of the paragraph before it"]
-    if last.lines <= need + 3 and not last.continues:
+    usable = before.area_bottom - before.area_top
+    left = (last.top - before.area_top) / usable if usable > 0 else 0.0
+    if last.lines <= need + 3 and not last.continues and left >= KEEP_FILLED:
         element.set("style", f"{style};break-before:page")
         return [f"moved a short paragraph to page {fault.page}"]
     return []

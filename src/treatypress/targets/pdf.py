@@ -121,9 +121,12 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
         done = mend(pages, find_faults(pages), source.etree_element)
         if not done:
             break
-        result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
+        mended = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
                                              pdf_tags=variant == "accessible", color_profiles=profiles)
-        layouts += result.layouts
+        layouts += mended.layouts
+        if len(mended.problems) > len(result.problems):
+            break  # the mend cost a footnote its page: keep the layout before it
+        result = mended
     document = result.document
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages):
