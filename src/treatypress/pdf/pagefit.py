@@ -16,7 +16,7 @@ layout sees it; what is still wrong afterwards is reported by ``pdf/typography.p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,21 +84,24 @@ def mend(pages: Sequence[PageContent], faults: Sequence[PageFault], root: Any) -
 
 
 def _defer_float(pages: dict[int, PageContent], fault: PageFault, parents: dict[Any, Any]) -> list[str]:
-    page, after = pages[fault.page], pages[fault.page + 1]
+    page = pages[fault.page]
     float_element = fault.block.element
     hole = page.area_bottom - page.text_bottom
     if parents.get(float_element) is None:
         return []
-    following = after.blocks[1:]
-    top = following[0].top if following else 0.0
     target = None
-    for block in following:
+    following_top: float | None = None
+    for block in _following(pages, fault.page + 1, page.chapter, float_element):
         if not _inside(block.element, page.chapter, parents):
             break  # the float stays in its chapter
+        if block.is_float:
+            break  # floats keep their order
+        filled = block.bottom - (following_top if following_top is not None else block.top)
+        following_top = block.top if following_top is None else following_top
         if block.tag in HEADINGS:
             continue  # a float may pass a heading, as in LaTeX, but never lands right after one
         target = block.element
-        if block.bottom - top >= hole:
+        if filled >= hole:
             break
     if target is None:
         return []
@@ -108,6 +111,27 @@ def _defer_float(pages: dict[int, PageContent], fault: PageFault, parents: dict[
     holder.insert(list(holder).index(target) + 1, float_element)
     parents[float_element] = holder
     return [f"moved a float after the text that fills page {fault.page}"]
+
+
+def _following(pages: dict[int, PageContent], start: int, chapter: Any, float_element: Any) -> Iterator[BlockOnPage]:
+    """The blocks after the float on its own page. Only these: their heights there are known
+    exactly, so the float lands at the foot of that page or the top of the next one, and a
+    hole they cannot fill shrinks at each pass instead of moving down the chapter."""
+    page = pages.get(start)
+    if page is None or page.chapter is not chapter:
+        return
+    seen_float = False
+    for block in page.blocks:
+        if block.element is float_element:
+            seen_float = True
+        elif seen_float:
+            yield block
+
+
+def holes(faults: Sequence[PageFault], pages: Sequence[PageContent]) -> float:
+    """The empty height the float gaps leave, for telling whether a mend made the pages better."""
+    by_number = {page.number: page for page in pages}
+    return sum(by_number[f.page].area_bottom - by_number[f.page].text_bottom for f in faults if f.kind == "float-gap")
 
 
 def _inside(element: Any, ancestor: Any, parents: dict[Any, Any]) -> bool:

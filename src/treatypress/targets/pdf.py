@@ -22,7 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from ..diagnostics import Diagnostic, Location, error, warning
 from ..index import PageRef, render_print
 from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
-from ..pdf.pagefit import find_faults, mend
+from ..pdf.pagefit import find_faults, holes, mend
 from ..pdf.pages import page_contents
 from ..pdf.pagelabels import LabelRange, add_page_labels
 from ..pdf.press import finish_press
@@ -118,14 +118,15 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
         # Float gaps and short chapter ends are mended in the tree, then the book is laid out
         # again: one more layout, only for a book that has such a page.
         pages = page_contents(result.document)
-        done = mend(pages, find_faults(pages), source.etree_element)
-        if not done:
+        faults = find_faults(pages)
+        if not mend(pages, faults, source.etree_element):
             break
         mended = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
                                              pdf_tags=variant == "accessible", color_profiles=profiles)
         layouts += mended.layouts
-        if len(mended.problems) > len(result.problems):
-            break  # the mend cost a footnote its page: keep the layout before it
+        after = page_contents(mended.document)
+        if len(mended.problems) > len(result.problems) or holes(find_faults(after), after) > holes(faults, pages):
+            break  # the mend cost a footnote its page, or left bigger holes: keep the layout before it
         result = mended
     document = result.document
     anchors: dict[str, int] = {}
