@@ -85,9 +85,10 @@ def short_pages(pdf: Path, minimum: int = 5) -> list[str]:
     problems = []
     with pdfplumber.open(pdf) as doc:
         numbered = arabic_pages(pdf)
-        with_text = [i for i in numbered if body_lines(doc.pages[i])]
+        counts = {i: len(body_lines(doc.pages[i])) for i in numbered}
+        with_text = [i for i in numbered if counts[i]]
         for index in with_text[:-1]:
-            count = len(body_lines(doc.pages[index]))
+            count = counts[index]
             if count < minimum:
                 problems.append(f"page {index + 1} has {count} lines")
     return problems
