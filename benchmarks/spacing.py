@@ -21,6 +21,7 @@ from __future__ import annotations
 import statistics
 import sys
 from collections import Counter, defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
@@ -52,13 +53,13 @@ def measure(pdf: Path) -> dict[str, float]:
             # the text block's right edge: where most lines end (one overfull line must not move it)
             ends = Counter(round(float(line[-1]["x1"])) for line in lines)  # type: ignore[arg-type]
             right = float(ends.most_common(1)[0][0])
-            for line, following in zip(lines, lines[1:]):
+            for line, following in pairwise(lines):
                 if len(line) < 4 or abs(float(line[-1]["x1"]) - right) > 1.5:  # type: ignore[arg-type]
                     continue  # not justified: a paragraph's last line, a heading, a short line
                 if abs(float(following[0]["top"]) - float(line[0]["top"])) > 30:  # type: ignore[arg-type]
                     continue
                 size = float(line[0]["size"])  # type: ignore[arg-type]
-                gaps = [float(b["x0"]) - float(a["x1"]) for a, b in zip(line, line[1:])]  # type: ignore[arg-type]
+                gaps = [float(b["x0"]) - float(a["x1"]) for a, b in pairwise(line)]  # type: ignore[arg-type]
                 ratios.append(statistics.mean(gaps) / (normal_em * size))
                 hyphenated += str(line[-1]["text"]).endswith(("-", "‐"))
     ratios.sort()

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pdfplumber
-
 from conftest import build_book
 
 TALL = ('<svg xmlns="http://www.w3.org/2000/svg" width="100mm" height="120mm" viewBox="0 0 100 120">'

@@ -10,10 +10,17 @@ import re
 
 import pdfplumber
 import pytest
-
 from conftest import Built
-from printcheck import (body_lines, chars_per_line, dash_breaks, joined_text, lines, note_area_problems,
-                        short_pages, url_problems)
+from printcheck import (
+    body_lines,
+    chars_per_line,
+    dash_breaks,
+    joined_text,
+    lines,
+    note_area_problems,
+    short_pages,
+    url_problems,
+)
 
 BOOKS = ["small_book", "default_book"]
 
@@ -81,10 +88,10 @@ def test_an_index_range_keeps_the_paragraph_indent(default_book: Built) -> None:
             found = False
             for page in pdf.pages:
                 body = body_lines(page)
-                for line in body:
-                    if line.text.startswith(start):
+                for found_line in body:
+                    if found_line.text.startswith(start):
                         left = min(b.x0 for b in body)
-                        assert line.x0 > left + 5, f"{start!r} is not indented"
+                        assert found_line.x0 > left + 5, f"{start!r} is not indented"
                         found = True
             assert found, start
 
