@@ -58,7 +58,7 @@ def measure(root: Path) -> dict[str, object]:
                                fonts)
     original = pdf._index_pages
     pdf._index_pages = lambda *args: (index_doc, refused)  # laid out above: time only the writing here
-    artifact, found = timed("pdf write (WeasyPrint)", pdf.build_pdf, book, layout, config.pdf.variant, fonts)
+    artifact, found, _ = timed("pdf write (WeasyPrint)", pdf.build_pdf, book, layout, config.pdf.variant, fonts)
     pdf._index_pages = original
     assert artifact is not None, [p.format() for p in found]
     epub_artifact = timed("epub", epub.build_epub, book, layout)

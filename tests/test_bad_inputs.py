@@ -9,8 +9,11 @@ message must say. Rows that only warn run ``check`` (which never writes) and exp
 
 from __future__ import annotations
 
+import os
 import re
+import resource
 import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +96,32 @@ def both(*mutations: Mutation) -> Mutation:
     return mutate
 
 
+def out_file(book: Path) -> None:
+    (book / "out-file").write_text("not a folder\n", encoding="utf-8")
+
+
+def out_read_only(book: Path) -> None:
+    """An output folder that may not be written, even by root (an immutable folder)."""
+    (book / "out-ro").mkdir()
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(book / "out-ro")], check=False, capture_output=True).returncode:
+            pytest.skip("running as root on a filesystem without chattr +i")
+    else:
+        (book / "out-ro").chmod(0o555)
+
+
+def out_writable(book: Path) -> None:
+    subprocess.run(["chattr", "-i", str(book / "out-ro")], check=False, capture_output=True)
+    (book / "out-ro").chmod(0o755)
+
+
+def big_figure(book: Path) -> None:
+    """A 2 MiB figure: the web edition copies it, so the write stage has a file over 1 MiB."""
+    svg = book / "manuscript/figures/box.svg"
+    svg.write_text(svg.read_text(encoding="utf-8").replace("</svg>", f"<!-- {'x' * (2 << 20)} --></svg>"),
+                   encoding="utf-8")
+
+
 HANDOUT_TEXT = "---\ntitle: A sheet\n---\n# A sheet {#sheet}\n\nA short handout.\n"
 
 
@@ -107,6 +136,8 @@ class Case:
     command: str = "build"
     also: tuple[str, ...] = field(default=())  # more text the output must hold
     severity: str = "error"
+    undo: Mutation | None = None  # run after the case, whatever happened (e.g. make a folder writable again)
+    file_size_limit: int = 0  # RLIMIT_FSIZE during the run: a real "disk full" (EFBIG) in the write stage
 
 
 CASES: list[Case] = [
@@ -136,6 +167,12 @@ CASES: list[Case] = [
          "config-value"),
     Case("slug-climbs-out", replace(TOML, 'slug = "small-book"', 'slug = "../../evil"'), f"{TOML}:9:1",
          "config-value"),
+    Case("cover-outside", both(outside_file("cover.png", "x"), replace(TOML, 'language = "en"', 'language = "en"\ncover = "../cover.png"')),
+         f"{TOML}:6:1", "config-value", also=("outside the book folder",)),
+    Case("cover-symlink-out", both(symlink_out("cover.png", "x"), replace(TOML, 'language = "en"', 'language = "en"\ncover = "cover.png"')),
+         f"{TOML}:6:1", "config-value"),
+    Case("isbn-bad-check-digit", replace(TOML, 'language = "en"', 'language = "en"\nisbn = "978-0-00-000000-1"'),
+         f"{TOML}:6:1", "config-value"),
     Case("index-name-bad", settings('[[index.indexes]]\nname = "My Index"\ntitle = "X"'), f"{TOML}:22:1",
          "config-value"),
     Case("bibliography-outside", both(outside_file("other.bib"), settings('bibliography = "../other.bib"')),
@@ -158,6 +195,8 @@ CASES: list[Case] = [
          f"{TOML}:15:28", "outside-book"),
     Case("chapter-symlink-out", symlink_out("manuscript/02-second.md", "# Leak\n"), f"{TOML}:15",
          "outside-book"),
+    Case("chapter-listed-twice", replace(TOML, '"02-second.md"]', '"02-second.md", "01-first.md"]'),
+         f"{TOML}:15:44", "chapter-listed-twice"),
     Case("contents-empty", both(replace(TOML, 'front = ["00-preface.md"]', "front = []"),
                                 replace(TOML, 'chapters = ["01-first.md", "02-second.md"]', "chapters = []")),
          f"{TOML}:15:1", "no-chapters"),
@@ -173,6 +212,12 @@ CASES: list[Case] = [
          "frontmatter-yaml"),
     Case("front-matter-not-mapping", replace(PREFACE, "title: Preface", "- a list"), f"{PREFACE}:2:1",
          "frontmatter-yaml"),
+    Case("front-matter-lang", replace(PREFACE, "title: Preface", "title: Preface\nlang: Lithuanian please"),
+         f"{PREFACE}:3:1", "frontmatter-value", also=("is not a BCP 47 tag",)),
+    Case("front-matter-title-list", replace(PREFACE, "title: Preface", "title: [a, b]"), f"{PREFACE}:2:1",
+         "frontmatter-value"),
+    Case("handout-pages", write(HANDOUT, HANDOUT_TEXT.replace("title: A sheet", "title: A sheet\npages: two")),
+         f"{HANDOUT}:3", "frontmatter-value", command="check", args=()),
     # --- notes ---------------------------------------------------------------------------------
     Case("footnote-undefined", replace(PREFACE, "real.[^why]", "real.[^wy]"), f"{PREFACE}:6:67",
          "footnote-undefined"),
@@ -200,6 +245,9 @@ CASES: list[Case] = [
     Case("image-symlink-out", both(symlink_out("manuscript/figures/leak.svg", "<svg/>"),
                                    append(PREFACE, "![x](figures/leak.svg){alt=x}")), f"{PREFACE}:11",
          "outside-book"),
+    Case("image-not-an-image", append(PREFACE, "![x](../references.bib){alt=x}"), f"{PREFACE}:11", "image-type"),
+    Case("image-wrong-bytes", both(write("manuscript/figures/fake.png", "not a png"),
+                                   append(PREFACE, "![x](figures/fake.png){alt=x}")), f"{PREFACE}:11", "image-type"),
     Case("image-data-svg", append(PREFACE, "![x](data:image/svg+xml;base64,PHN2Zy8+){alt=x}"), f"{PREFACE}:11",
          "image-data"),
     Case("image-data-broken", append(PREFACE, "![x](data:image/png;base64,!!!!){alt=x}"), f"{PREFACE}:11",
@@ -221,6 +269,9 @@ CASES: list[Case] = [
     Case("emphasis-600-deep", append(PREFACE, "*" * 600 + "x" + "*" * 600), f"{PREFACE}:11",
          "markdown-too-deep"),
     Case("quotes-40-deep", append(PREFACE, "> " * 40 + "deep"), f"{PREFACE}:11", "markdown-too-deep"),
+    Case("span-lang-invalid", append(PREFACE, '[Wilno]{lang="<b>"}'), f"{PREFACE}:11", "lang-invalid"),
+    Case("div-lang-invalid", append(PREFACE, '::: {lang="polish please"}\nTekst.\n:::'), f"{PREFACE}:11",
+         "lang-invalid"),
     Case("index-too-deep", append(PREFACE, '[x]{idx="a!b!c!d"}'), f"{PREFACE}:11", "index-too-deep"),
     Case("index-unknown", append(PREFACE, '[x]{idx="a" index="people"}'), f"{PREFACE}:11", "index-unknown"),
     # --- raw HTML ------------------------------------------------------------------------------
@@ -248,6 +299,11 @@ CASES: list[Case] = [
          f"{PREFACE}:11", "html-attribute"),
     Case("html-unclosed", append(PREFACE, '<div class="box">\n\nText.'), f"{PREFACE}:11", "html-unclosed"),
     Case("html-stray-close", append(PREFACE, "Text </span> here."), f"{PREFACE}:11", "html-unclosed"),
+    Case("html-crosses-emphasis", append(PREFACE, "A <span>*crossed</span>* span."), f"{PREFACE}:11",
+         "html-unclosed", also=("closes across Markdown",)),
+    Case("html-block-crosses-list", append(PREFACE, "<div>\n\n- item\n\n  </div>\n"), f"{PREFACE}:15",
+         "html-unclosed"),
+    Case("html-lang-invalid", append(PREFACE, 'A <span lang="Polish!">word</span>.'), f"{PREFACE}:11", "lang-invalid"),
     Case("html-in-footnote", replace(PREFACE, "Every test builds", "<script>x()</script> Every test builds"),
          f"{PREFACE}:9", "html-disallowed"),
     Case("html-in-heading", replace(PREFACE, "# Preface {#preface}", "# Pre<blink>face</blink> {#preface}"),
@@ -272,11 +328,23 @@ CASES: list[Case] = [
          "styles/layouts/web.html.j2", "outside-book"),
     Case("layout-undefined", write("styles/layouts/web.html.j2", "<html>\n<p>{{ book.title }}</p>\n{{ no_such_value }}\n</html>\n"),
          "styles/layouts/web.html.j2:3", "layout-error", also=("no_such_value",)),
+    Case("layout-undefined-check", write("styles/layouts/epub/nav.xhtml.j2", "<html>\n{{ nope }}\n</html>\n"),
+         "styles/layouts/epub/nav.xhtml.j2:2", "layout-error", command="check", args=()),
+    Case("layout-syntax-print-check", write("styles/layouts/print.html.j2", "<html>\n{% for %}\n</html>\n"),
+         "styles/layouts/print.html.j2:2", "layout-error", command="check", args=()),
+    Case("footnote-misplaced", replace(PREFACE, "[^why]: Every test", "[^why]: " + "word " * 1200 + "Every test"),
+         f"{PREFACE}:6:67", "footnote-misplaced", args=("--format", "pdf")),
     Case("layout-syntax", write("styles/layouts/web.html.j2", "<html>\n{% if %}\n</html>\n"),
          "styles/layouts/web.html.j2:2", "layout-error"),
     Case("css-page-size-contradicts", write("styles/css/book.css", "p {}\n@page { size: A6 }\n"),
          "styles/css/book.css:2", "css-page-size", exit=0, command="check", args=(), severity="warning",
          also=("[pdf] page_size (A5) wins",)),
+    Case("css-unknown-property", write("styles/css/book.css", "p {\n  colr: red;\n}\n"), "styles/css/book.css:2:3",
+         "css-ignored", exit=0, command="check", args=(), severity="warning", also=("colr",)),
+    Case("css-bad-value-strict", write("styles/css/book.css", "h1 { font-size: huge-ish }\n"), "styles/css/book.css:1",
+         "css-ignored", severity="warning", command="check", args=("--strict",)),
+    Case("epub-css-syntax", write("styles/css/book-epub.css", "p { color: red }\n} stray\n"),
+         "styles/css/book-epub.css:2", "css-syntax", exit=0, command="check", args=(), severity="warning"),
     # --- the command line: refused before anything is read (exit 2), same words as book.toml ----
     Case("flag-page-size", lambda b: None, "", "argument --page-size: page size 'foo' is neither a named size",
          exit=2, args=("--format", "html", "--page-size", "foo")),
@@ -294,6 +362,17 @@ CASES: list[Case] = [
          "html-disallowed", command="check", args=()),
     Case("handout-symlink-out", symlink_out(HANDOUT, HANDOUT_TEXT), HANDOUT, "outside-book", command="check",
          args=()),
+    # --- the output folder (the write stage is one transaction: dist/ stays as it was) -------
+    Case("out-is-a-file", out_file, "{book}/out-file", "out-not-a-folder",
+         args=("--format", "html", "--out", "{book}/out-file"), also=("hint: remove or rename",)),
+    Case("out-under-a-file", out_file, "{book}/out-file/sub", "out-not-a-folder",
+         args=("--format", "html", "--out", "{book}/out-file/sub")),
+    Case("out-read-only", out_read_only, "{book}/out-ro", "out-unwritable",
+         args=("--format", "html", "--out", "{book}/out-ro"), undo=out_writable),
+    Case("disk-full", big_figure, "{book}/dist", "out-disk-full", file_size_limit=1 << 20,
+         also=("the previous outputs are unchanged",)),
+    Case("manuscript-too-large", append(FIRST, ("A paragraph far too long for one booklet. " * 20 + "\n\n") * 2500),
+         FIRST, "manuscript-too-large", also=("treatypress lays out at most 2 MB",)),
 ]
 
 
@@ -310,20 +389,27 @@ def test_bad_input(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str
     (dist / "small-book.html").write_text("a previous build\n", encoding="utf-8")
     before = snapshot(dist)
     case.mutate(book)
-    argv = [case.command, str(book), *case.args]
+    argv = [case.command, str(book), *(arg.replace("{book}", str(book)) for arg in case.args)]
     if case.command == "build":
         argv.append("--quiet")
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)
     try:
+        if case.file_size_limit:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (case.file_size_limit, limit[1]))
         code = main(argv)
     except SystemExit as stop:  # argparse refuses a bad command line with exit 2
         code = int(stop.code or 0)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limit)
+        if case.undo:
+            case.undo(book)
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert code == case.exit, err
     if case.exit == 2:
         assert case.code in err, err
     else:
-        where = re.escape(case.where) + (r"(:\d+)*: " if case.where else "")
+        where = re.escape(case.where.replace("{book}", str(book))) + (r"(:\d+)*: " if case.where else "")
         where = where.replace(re.escape(str(book)), ".*")
         assert re.search(rf"(^|\n){where if case.where else '.*'}{case.severity} \[{re.escape(case.code)}\]", err), err
     for text in case.also:

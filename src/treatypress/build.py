@@ -7,17 +7,20 @@ unless every stage before it succeeded, and each artifact is moved into place wh
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from .config import load_config
-from .diagnostics import BuildFailed, Diagnostic, has_errors
+from .booksettings import load_settings
+from .diagnostics import BuildFailed, Diagnostic, Severity, error, has_errors
+from .limits import check_size
 from .manuscript import load_manuscript
 from .markdown import parse_chapter
-from .output import write_artifacts
+from .output import OutputError, check_out_dir, write_artifacts
+from .progress import Progress, Silent
+from .render import check_layouts
 from .resolve import resolve
 from .resolve.handouts import resolve_handouts
 from .styles import check_styles
@@ -37,6 +40,7 @@ class BuildOptions:
     page_size: str | None = None  # overrides [pdf] page_size
     bleed: str | None = None  # overrides [pdf] bleed
     paper: str | None = None  # overrides [handouts] paper
+    strict: bool = False  # a warning fails the build before anything is written
 
     def overrides(self) -> dict[str, str]:
         """The settings these options override, by schema key; load_config checks them."""
@@ -57,22 +61,23 @@ class BuildResult:
 class Stages:
     """Times each named stage and tells the progress display (WeasyPrint's "Step N" habit)."""
 
-    def __init__(self, progress: Callable[[str], None]) -> None:
+    def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.timings: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        self.progress(name)
+        self.progress.start(name)
         start = time.perf_counter()
         try:
             yield
         finally:
-            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+            seconds = time.perf_counter() - start
+            self.timings[name] = self.timings.get(name, 0.0) + seconds
+            self.progress.finish(name, seconds)
 
 
-def build(root: Path, options: BuildOptions = BuildOptions(),
-          progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress = Silent()) -> BuildResult:
     stages = Stages(progress)
     problems: list[Diagnostic] = []
 
@@ -81,12 +86,21 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         if has_errors(found):
             raise BuildFailed(tuple(problems))
 
+    out_dir = options.out_dir or root / "dist"
     with stages.stage("config"):
-        config, found = load_config(root, options.overrides())
-        check(found)
-        assert config is not None
+        settings = load_settings(root, options.overrides())
+        # a broken book.toml still yields the settings that are valid, so that the chapters
+        # are checked in the same run; the errors stop the build before anything is written
+        out_problems = check_out_dir(out_dir) if options.formats else ()  # a wrong --out fails at once
+        problems.extend((*settings.problems, *out_problems))
+        if settings.config is None or has_errors(out_problems):
+            raise BuildFailed(tuple(problems))
+        config = settings.config
     with stages.stage("manuscript"):
         manuscript, found = load_manuscript(config)
+        found = (*found, *check_size(manuscript.chapters))
+        if any(d.code == "manuscript-too-large" for d in found):
+            check(found)  # at once: not after minutes of parsing and layout
     with stages.stage("markdown"):
         parsed = [parse_chapter(chapter, config.book.language) for chapter in manuscript.chapters]
         # check (no formats) looks at the handouts too: it must see what a build would report
@@ -96,13 +110,21 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     with stages.stage("resolve"):
         book, found = resolve(config, parsed)
         handout_books, handout_found = resolve_handouts(config, parsed_handouts)
-        check(found + handout_found + check_styles(config))
+        # a handout's .bib problems that the book reported too are the same diagnostic: once
+        check(tuple(dict.fromkeys(found + handout_found + check_styles(config))))
         assert book is not None
+        if not options.formats:  # check: fill the layouts in memory, as a build would
+            check(check_layouts(book))
 
+    if has_errors(problems):  # the settings' errors, once the chapters have been checked too
+        raise BuildFailed(tuple(problems))
     artifacts: list[Artifact] = []
     pages = 0
     layout = None
-    if "pdf" in options.formats or "epub" in options.formats:
+    print_pages = None  # where the PDF's pages begin, when it was built in this run
+    # Only the PDF needs a layout; the e-book and the web edition take it when there is one (page
+    # numbers in the index, the print pages in the page list) and do without it otherwise.
+    if "pdf" in options.formats:
         from weasyprint.text.fonts import FontConfiguration
 
         from .targets import pdf
@@ -112,7 +134,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
             layout = pdf.lay_out(book, config.pdf.variant, fonts)
         if "pdf" in options.formats:
             with stages.stage("pdf"):
-                artifact, found = pdf.build_pdf(book, layout, config.pdf.variant, fonts)
+                artifact, found, print_pages = pdf.build_pdf(book, layout, config.pdf.variant, fonts)
                 check(found)
                 assert artifact is not None
                 artifacts.append(artifact)
@@ -129,12 +151,12 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         from .targets import epub
 
         with stages.stage("epub"):
-            artifacts.append(epub.build_epub(book, layout))
+            artifacts.append(epub.build_epub(book, layout, print_pages))
     if "html" in options.formats:
         from .targets import web
 
         with stages.stage("html"):
-            artifacts.extend(web.build_web(book))
+            artifacts.extend(web.build_web(book, layout, print_pages))
     if "handouts" in options.formats and handout_books:
         from .targets import handouts
 
@@ -142,6 +164,15 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
             made, found = handouts.build_handouts(config, handout_books)
             check(found)
             artifacts.extend(made)
+    warnings = sum(d.severity is Severity.WARNING for d in problems)
+    if options.strict and warnings:
+        problems.append(error("strict-warnings", f"{warnings} warning(s) and --strict", None,
+                              "fix the warnings above, or build without --strict"))
+        raise BuildFailed(tuple(problems))
     with stages.stage("write"):
-        written = write_artifacts(options.out_dir or root / "dist", artifacts)
+        try:
+            written = write_artifacts(out_dir, artifacts, keep_out=(root,))
+        except OutputError as failed:
+            problems.append(failed.diagnostic)
+            raise BuildFailed(tuple(problems)) from None
     return BuildResult(tuple(written), tuple(problems), stages.timings, pages)

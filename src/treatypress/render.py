@@ -10,7 +10,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from .styles import Styles
 def build_time() -> datetime:
     """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch) if epoch else int(time.time()), tz=timezone.utc)
+    return datetime.fromtimestamp(int(epoch) if epoch else int(time.time()), tz=UTC)
 
 
 def environment(styles: Styles) -> jinja2.Environment:
@@ -96,3 +96,27 @@ def _layout_error(env: jinja2.Environment, layout: str, exc: jinja2.TemplateErro
 
 def safe(mapping: Mapping[str, str]) -> dict[str, Markup]:
     return {key: Markup(value) for key, value in mapping.items()}
+
+
+def check_layouts(book: ResolvedBook) -> tuple[Diagnostic, ...]:
+    """What ``check`` does in place of a build's rendering: fill the web and EPUB layouts in
+    memory (cheap, no layout engine) and compile every layout the book replaces, so a mistake
+    in a book's own layout is reported without building."""
+    from .targets import epub, web  # the targets use this module: imported when called
+
+    problems: list[Diagnostic] = []
+    for fill in (lambda: web.build_web(book), lambda: epub.build_epub(book, None)):
+        try:
+            fill()
+        except BuildFailed as failed:
+            problems.extend(failed.diagnostics)
+    styles = Styles(book.config.root)
+    env = environment(styles)
+    folder = book.config.root / "styles" / "layouts"
+    for path in sorted(folder.rglob("*.j2")) if folder.is_dir() else ():
+        name = path.relative_to(folder).as_posix()
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError as exc:
+            problems.append(_layout_error(env, name, exc))
+    return tuple(dict.fromkeys(problems))

@@ -10,6 +10,8 @@ into diagnostics. Raw HTML goes through the policy in ``rawhtml``.
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -33,7 +35,7 @@ def checks_plugin(md: MarkdownIt) -> None:
     md.core.ruler.push("checks", _checks)
 
 
-def refusals(env: dict[str, object]) -> list[Refusal]:
+def refusals(env: MutableMapping[str, Any]) -> list[Refusal]:
     found = env.setdefault("refusals", [])
     assert isinstance(found, list)
     return found
@@ -66,6 +68,7 @@ def _checks(state: StateCore) -> None:
     for token in state.tokens:
         line = token.map[0] if token.map else -1
         if token.type == "html_block":
+            chapter.depth = token.level
             token.content = sanitise(token.content, line, chapter, found)
         elif token.type == "container_div_open" and token.map:
             end = token.map[1]
@@ -81,6 +84,7 @@ def _checks(state: StateCore) -> None:
                 depth += child.nesting
                 deepest = max(deepest, depth)
                 if child.type == "html_inline":
+                    paragraph.depth = depth
                     child.content = sanitise(child.content, line, paragraph, found)
                 elif child.type == "link_open":
                     _check_link(str(child.attrGet("href") or ""), line, found)

@@ -23,7 +23,9 @@ from weasyprint.text.fonts import FontConfiguration
 from ..config import SETTINGS_FILE
 from ..diagnostics import Diagnostic, Location, error, warning
 from ..index import PageRef, render_print
+from ..pagelist import PrintPages, page_starts
 from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
+from ..pdf.notelinks import link_notes
 from ..pdf.pagefit import find_faults, holes, mend
 from ..pdf.pagelabels import LabelRange, add_page_labels
 from ..pdf.pages import page_contents
@@ -36,6 +38,7 @@ from ..resolve import ResolvedBook
 from ..resolve.model import note_location
 from ..styles import Styles
 from . import Artifact
+from .links import link_urls
 
 # How an author mends each page fault (README, "When the pages need a hand").
 TYPOGRAPHY_HINTS = {
@@ -101,12 +104,14 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
         toc.append({"kind": "back", "id": "bibliography", "title": book.bibliography_title})
     placeholders = [{"id": f"index-{ix.name}", "title": ix.title} for ix in book.indexes if ix.groups]
     toc.extend({"kind": "back", "id": p["id"], "title": p["title"]} for p in placeholders)
-    html = render(env, "print.html.j2", **book_context(book), stylesheets=stylesheets(styles), toc=toc,
+    context = book_context(book)  # URLs and DOIs are live links in every edition
+    context["bibliography"] = [(key, Markup(link_urls(html))) for key, html in context["bibliography"]]
+    html = render(env, "print.html.j2", **context, stylesheets=stylesheets(styles), toc=toc,
                   index_placeholders=placeholders,
                   chapters=[{"id": c.chapter.id, "kind": c.chapter.kind, "lang": c.chapter.lang,
                              "short_title": c.chapter.short_title, "source": c.chapter.parsed.source.rel,
                              "first_body": c.chapter.id == first_body,
-                             "body": Markup(c.html.body)} for c in chapters])
+                             "body": Markup(link_urls(c.html.body))} for c in chapters])
     if book.config.pdf.hyphenate:
         html = html.replace("<html ", "<html data-hyphenate=\"\" ", 1)
     source, fetcher = styles.weasyprint_html(print_text(html))
@@ -178,7 +183,8 @@ def page_refs(layout: PrintLayout, anchors: Sequence[str]) -> dict[str, PageRef]
 
 
 def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
-              ) -> tuple[Artifact | None, tuple[Diagnostic, ...]]:
+              ) -> tuple[Artifact | None, tuple[Diagnostic, ...], PrintPages | None]:
+    """The PDF, its problems, and where its pages begin (for the e-book's page list)."""
     problems: list[Diagnostic] = list(layout.fetcher_problems)
     notes = {note.id: note for chapter in book.chapters for note in chapter.notes}
     for problem in layout.footnote_problems:
@@ -195,8 +201,9 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
         pages = pages[:start] + list(index_pages.pages)
         labels = labels[:start] + [str(int(labels[start]) + i) for i in range(len(index_pages.pages))]
     if problems:
-        return None, tuple(problems)
+        return None, tuple(problems), None
     document = layout.document.copy(pages)
+    link_notes(document.pages, {note.id: note.ref_id for chapter in book.chapters for note in chapter.notes})
     for found in check_typography(document):
         where = Location(found.source, found.line) if found.source else None
         problems.append(warning(f"typography-{found.kind}", f"{found.message} (folio {labels[found.page - 1]})",
@@ -204,7 +211,7 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
     buffer = BytesIO()
     identifier = book.config.identifier.encode()
     with richer_tags():
-        document.write_pdf(buffer, pdf_variant=VARIANTS[variant], pdf_identifier=identifier,
+        document.write_pdf(buffer, pdf_variant=VARIANTS[variant], pdf_identifier=identifier, custom_metadata=True,
                            pdf_tags=variant == "accessible", uncompressed_pdf=False)
     ranges = [LabelRange(0, "r", 1)]
     if layout.body_start:
@@ -213,7 +220,11 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
     if variant == "press":
         data = finish_press(data, marks=book.config.pdf.marks)
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
-    return Artifact(f"{book.config.slug}{suffix}.pdf", data), tuple(problems)
+    return Artifact(f"{book.config.slug}{suffix}.pdf", data), tuple(problems), page_starts(pages, labels)
+
+
+def _anchor_link(anchor: str) -> str:
+    return f"#{anchor}"  # an index locator links to its mark, on its page
 
 
 def index_start(book: ResolvedBook, layout: PrintLayout) -> int:
@@ -231,7 +242,7 @@ def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: F
     start = index_start(book, layout)
     html = render(environment(styles), "print-index.html.j2", **book_context(book),
                   stylesheets=stylesheets(styles), first_page=int(layout.labels[start]),
-                  index_sections=[{"id": f"index-{ix.name}", "title": ix.title, "html": Markup(render_print(ix, refs))}
+                  index_sections=[{"id": f"index-{ix.name}", "title": ix.title, "html": Markup(render_print(ix, refs, _anchor_link))}
                            for ix in indexes])
     source, fetcher = styles.weasyprint_html(print_text(html))
     logging.getLogger("weasyprint").debug("laying out the index")
