@@ -4,7 +4,8 @@ The body (front matter, chapters, bibliography) is laid out in one pass. Each in
 matter: after that pass we read which page every index mark landed on
 (``Document.pages[i].anchors``), lay out the index alone with literal numbers, and put its
 pages in place of the blank placeholder page the body reserved for it (so the contents page
-already points at the right folio). The body is never laid out twice.
+already points at the right folio). The body is laid out again only to mend float gaps and
+short chapter ends (``pdf/pagefit.py``), when a book has them.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from ..index import PageRef, render_print
 from ..pagelist import PrintPages, page_starts
 from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
 from ..pdf.notelinks import link_notes
-from ..pdf.pagefit import find_faults, mend
-from ..pdf.pages import page_contents
+from ..pdf.pagefit import find_faults, holes, mend
 from ..pdf.pagelabels import LabelRange, add_page_labels
+from ..pdf.pages import page_contents
 from ..pdf.press import finish_press
 from ..pdf.printtext import print_text
 from ..pdf.tagging import richer_tags
@@ -49,6 +50,7 @@ TYPOGRAPHY_HINTS = {
     "float-gap": "the figure or table could not be moved down (a heading or the chapter's end follows it): "
                  "move it after the next paragraph in the manuscript, and call it by its number, not 'below'",
 }
+LOGGER = logging.getLogger("treatypress.pagefit")
 FIT_PASSES = 2  # layouts spent at most on mending float gaps and short pages
 VARIANTS = {"plain": None, "accessible": "pdf/ua-1", "press": "pdf/x-4"}
 
@@ -123,12 +125,31 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
         # Float gaps and short chapter ends are mended in the tree, then the book is laid out
         # again: one more layout, only for a book that has such a page.
         pages = page_contents(result.document)
-        done = mend(pages, find_faults(pages), source.etree_element)
+        faults = find_faults(pages)
+        done = mend(pages, faults, source.etree_element)
         if not done:
             break
-        result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
+        mended = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
                                              pdf_tags=variant == "accessible", color_profiles=profiles)
-        layouts += result.layouts
+        layouts += mended.layouts
+        if len(mended.problems) > len(result.problems):
+            # A mend cost a note its page: take back the mends in that note's chapter, once.
+            after = page_contents(mended.document)
+            strayed = {after[p.call_page - 1].chapter for p in mended.problems if p.call_page}
+            for change in done:
+                if change.chapter in strayed or not strayed:
+                    change.undo()
+            mended = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
+                                                 pdf_tags=variant == "accessible", color_profiles=profiles)
+            layouts += mended.layouts
+        after = page_contents(mended.document)
+        LOGGER.info("page fitting: %d faults, %d mends; after: %d faults, footnote problems %d -> %d",
+                    len(faults), len(done), len(find_faults(after)), len(result.problems), len(mended.problems))
+        if len(mended.problems) > len(result.problems) or holes(find_faults(after), after) > holes(faults, pages):
+            for change in done:  # the mends made it worse: keep the layout before them
+                change.undo()
+            break
+        result = mended
     document = result.document
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages):
