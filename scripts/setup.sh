@@ -22,7 +22,11 @@ if [ "${#need[@]}" -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+if [ ! -x "$venv/bin/python" ]; then
+  echo "setup: creating the Python environment $venv" >&2
+  python3 -m venv "$venv"
+fi
+echo "setup: installing treatypress and its pinned Python dependencies (constraints.txt) into $venv" >&2
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
 ace_version="1.4.6"
 tools="$(dirname "$0")/../.tools"
@@ -32,3 +36,4 @@ if ! grep -qs "\"version\": \"$ace_version\"" "$tools/node_modules/@daisy/ace-cl
   PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
     npm install --prefix "$tools" --no-audit --no-fund --loglevel=error "@daisy/ace-cli@$ace_version" >/dev/null
 fi
+echo "setup: done" >&2

@@ -167,6 +167,12 @@ CASES: list[Case] = [
          "config-value"),
     Case("slug-climbs-out", replace(TOML, 'slug = "small-book"', 'slug = "../../evil"'), f"{TOML}:9:1",
          "config-value"),
+    Case("cover-outside", both(outside_file("cover.png", "x"), replace(TOML, 'language = "en"', 'language = "en"\ncover = "../cover.png"')),
+         f"{TOML}:6:1", "config-value", also=("outside the book folder",)),
+    Case("cover-symlink-out", both(symlink_out("cover.png", "x"), replace(TOML, 'language = "en"', 'language = "en"\ncover = "cover.png"')),
+         f"{TOML}:6:1", "config-value"),
+    Case("isbn-bad-check-digit", replace(TOML, 'language = "en"', 'language = "en"\nisbn = "978-0-00-000000-1"'),
+         f"{TOML}:6:1", "config-value"),
     Case("index-name-bad", settings('[[index.indexes]]\nname = "My Index"\ntitle = "X"'), f"{TOML}:22:1",
          "config-value"),
     Case("bibliography-outside", both(outside_file("other.bib"), settings('bibliography = "../other.bib"')),
@@ -293,6 +299,11 @@ CASES: list[Case] = [
          f"{PREFACE}:11", "html-attribute"),
     Case("html-unclosed", append(PREFACE, '<div class="box">\n\nText.'), f"{PREFACE}:11", "html-unclosed"),
     Case("html-stray-close", append(PREFACE, "Text </span> here."), f"{PREFACE}:11", "html-unclosed"),
+    Case("html-crosses-emphasis", append(PREFACE, "A <span>*crossed</span>* span."), f"{PREFACE}:11",
+         "html-unclosed", also=("closes across Markdown",)),
+    Case("html-block-crosses-list", append(PREFACE, "<div>\n\n- item\n\n  </div>\n"), f"{PREFACE}:15",
+         "html-unclosed"),
+    Case("html-lang-invalid", append(PREFACE, 'A <span lang="Polish!">word</span>.'), f"{PREFACE}:11", "lang-invalid"),
     Case("html-in-footnote", replace(PREFACE, "Every test builds", "<script>x()</script> Every test builds"),
          f"{PREFACE}:9", "html-disallowed"),
     Case("html-in-heading", replace(PREFACE, "# Preface {#preface}", "# Pre<blink>face</blink> {#preface}"),
@@ -360,6 +371,8 @@ CASES: list[Case] = [
          args=("--format", "html", "--out", "{book}/out-ro"), undo=out_writable),
     Case("disk-full", big_figure, "{book}/dist", "out-disk-full", file_size_limit=1 << 20,
          also=("the previous outputs are unchanged",)),
+    Case("manuscript-too-large", append(FIRST, ("A paragraph far too long for one booklet. " * 20 + "\n\n") * 2500),
+         FIRST, "manuscript-too-large", also=("treatypress lays out at most 2 MB",)),
 ]
 
 

@@ -91,6 +91,10 @@ def test_each_marker_stands_where_its_printed_page_begins(default_book: Built) -
     labels = PdfReader(default_book.file(".pdf")).page_labels
     texts = page_texts(default_book.file(".pdf"))
     after = _words_after_markers(default_book)
+    with _zip(default_book) as archive:
+        captions = [w[:4] for n in archive.namelist() if n.endswith(".xhtml")
+                    for c in re.findall(r"<figcaption>(.*?)</figcaption>", archive.read(n).decode(), re.S)
+                    if (w := _words(re.sub(r"<[^>]+>", "", c)))]
     checked = 0
     for label, text in zip(labels, texts):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -108,7 +112,18 @@ def test_each_marker_stands_where_its_printed_page_begins(default_book: Built) -
         # within the running head's length (and the hyphenated word's) from the top
         # (two words: the index's second column shares the first column's lines in pdftotext)
         openings = [tokens[i:i + 2] for i in range(min(len(tokens), 10))]
-        assert words[:2] in openings, (label, words, lines[:3])
+        page_tokens = _words(text)
+        has_figure = any(page_tokens[i:i + len(c)] == c for c in captions for i in range(len(page_tokens)))
+        if words[:2] not in openings and has_figure:
+            # print moved a figure to the top of this page (a float gap mended): the marker is
+            # where the page's text goes on, after the figure's own words, or on the next page
+            # when the figure fills this one
+            following = _words(texts[labels.index(label) + 1])[:10]
+            openings = [page_tokens[i:i + 2] for i in range(min(len(page_tokens), 120))]
+            openings += [following[i:i + 2] for i in range(len(following))]
+        # (in the two-column index pdftotext may also interleave the columns' first lines)
+        interleaved = all(word in tokens[:12] for word in words[:2])
+        assert words[:2] in openings or interleaved, (label, words, lines[:3])
         checked += 1
     assert checked > 30
 

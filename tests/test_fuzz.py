@@ -76,8 +76,19 @@ front_matter = st.one_of(
     st.lists(st.sampled_from(["title: T", "title: [", "short_title: S", "lang: lt", "lang: 3", "unknown: 1",
                               "subtitle: {a: b}", "title:", "- x", ": :"]), max_size=4).map(
         lambda lines: "---\n" + "\n".join(lines) + "\n---\n"))
-heading = st.sampled_from(["# A Chapter\n\n", "# A Chapter {#ch}\n\n", ""])
-chapter = st.tuples(front_matter, heading, markdown_text).map("".join)
+# Mostly well-formed prose, so that citations, notes and index marks reach resolve and render.
+TAME = ["[@k1]", "[@k1, 12]", "[see @k1, 3; also @k2, 5–6]", "@k1", "[-@k2]", "@k2 [p. 4]", "[text]{.idx}",
+        "[x]{idx=\"A!b!c\"}", "[]{idx=\"W\" see=\"V\"}", "[y]{idx=\"V\" seealso=\"W\"}", "[lt]{lang=lt}",
+        "^[inline note with [@k2]]", "**bold**", "*it*", "`code`", "\"quoted\"", "--", "...", "Word", "and",
+        "Vilnius", "Łossowski", "the treaty", ".", ","]
+tame_text = st.lists(st.lists(st.sampled_from(TAME), min_size=1, max_size=12).map(" ".join), max_size=6).map(
+    "\n\n".join)
+
+
+def chapter(title: str) -> st.SearchStrategy[str]:
+    heading = st.sampled_from([f"# {title}\n\n", f"# {title} {{#{title.lower()}}}\n\n", "# Same\n\n", ""])
+    return st.tuples(front_matter, heading, st.one_of(markdown_text, tame_text, tame_text)).map("".join)
+
 GOOD_ENTRIES = ("@book{k1, author = {Ada Tester}, title = {A Title}, year = 1966, publisher = {P}, address = {V}}\n"
                 "@article{k2, author = {Ben Checker}, title = {T}, journal = {J}, year = 2004, volume = 3}\n")
 bibtex = st.tuples(st.sampled_from([GOOD_ENTRIES, GOOD_ENTRIES, ""]), joined(BIBTEX, st.text(max_size=8))).map("".join)
@@ -127,10 +138,10 @@ book_files = st.fixed_dictionaries({
     # most examples get past the settings, so that the Markdown and BibTeX reach every stage
     "toml": st.one_of(plain_settings, plain_settings, plain_settings, plain_settings, plain_settings,
                       st.builds(toml_text, settings_table, st.sampled_from(LANGUAGES)), raw_toml),
-    "first": chapter,
-    "second": chapter,
+    "first": chapter("First"),
+    "second": chapter("Second"),
     "bib": bibtex,
-    "handout": st.one_of(st.none(), chapter),
+    "handout": st.one_of(st.none(), st.none(), chapter("Handout")),
 })
 
 

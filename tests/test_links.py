@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from urllib.parse import unquote
 
 import pikepdf
 
@@ -30,10 +31,11 @@ def _annotations(built: Built) -> list[tuple[int, str, str]]:
 def test_every_url_in_the_pdf_is_a_link(default_book: Built) -> None:
     with pikepdf.open(default_book.file(".pdf")) as pdf:
         assert "/Dests" in pdf.Root.Names or "/Dests" in pdf.Root
-    uris = {target for _, kind, target in _annotations(default_book) if kind == "uri"}
+    # WeasyPrint writes an IRI percent-encoded, as a URI must be
+    uris = {unquote(target) for _, kind, target in _annotations(default_book) if kind == "uri"}
     html = default_book.file(".html").read_text(encoding="utf-8")
     urls = set(URL.findall(re.sub(r"<wbr>|<wbr/>", "", html)))
-    assert urls and urls <= uris | {u for u in urls if u in uris}, urls - uris
+    assert urls and urls <= uris, urls - uris
     assert "https://doi.org/10.2307/3000451" in uris
 
 

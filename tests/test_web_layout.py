@@ -35,10 +35,18 @@ frame.addEventListener("load", function () {
       if (box.width && box.right > view + 0.5) off.push(el.tagName.toLowerCase() + "." + el.className + "#" + el.id);
     });
     var toc = doc.querySelector("nav.toc ol");
+    // a note call reached with the keyboard: its note pops up on wide screens only
+    var call = doc.querySelectorAll("a.noteref")[3];
+    call.focus();
+    var popup = doc.getElementById("note-popup"), shown = popup && !popup.hidden;
+    var note = doc.getElementById(call.hash.slice(1));
     document.getElementById("probe-result").textContent = JSON.stringify({
       client: view, scroll: doc.documentElement.scrollWidth, off: off.slice(0, 20),
       tocList: toc ? doc.defaultView.getComputedStyle(toc).listStyleType : "",
-      font: doc.fonts.check("16px 'Charis SIL'")});
+      font: doc.fonts.check("16px 'Charis SIL'"),
+      popup: shown ? popup.textContent.trim() : "", note: note.textContent.trim(),
+      popupRight: shown ? popup.getBoundingClientRect().right : 0,
+      describedBy: call.getAttribute("aria-describedby") || ""});
   });
 });
 frame.src = "PAGE";
@@ -80,6 +88,11 @@ def test_nothing_runs_off_the_screen(web_copy: Path, width: int, tmp_path: Path)
     assert result["off"] == [], result
     assert result["tocList"] == "none"  # no list numbers in the contents
     assert result["font"] is True  # the subset Charis SIL loaded
+    if width >= 960:  # 60em: the note pops up beside its call, inside the screen, as its description
+        assert result["popup"] and result["popup"] in result["note"], result
+        assert result["popupRight"] <= result["client"] and result["describedBy"] == "note-popup"
+    else:  # narrow: the call just leads to the note
+        assert result["popup"] == "" and result["describedBy"] == ""
     shot = web_copy.parent / f"screenshot-{width}.png"
     _chromium(tmp_path, f"--window-size={width},1000", f"--screenshot={shot}", web_copy.as_uri())
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -7,18 +7,19 @@ unless every stage before it succeeded, and each artifact is moved into place wh
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from .config import load_config
+from .booksettings import load_settings
 from .diagnostics import BuildFailed, Diagnostic, Severity, error, has_errors
 from .limits import check_size
 from .manuscript import load_manuscript
 from .markdown import parse_chapter
 from .output import OutputError, check_out_dir, write_artifacts
+from .progress import Progress, Silent
 from .render import check_layouts
 from .resolve import resolve
 from .resolve.handouts import resolve_handouts
@@ -60,22 +61,23 @@ class BuildResult:
 class Stages:
     """Times each named stage and tells the progress display (WeasyPrint's "Step N" habit)."""
 
-    def __init__(self, progress: Callable[[str], None]) -> None:
+    def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.timings: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        self.progress(name)
+        self.progress.start(name)
         start = time.perf_counter()
         try:
             yield
         finally:
-            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+            seconds = time.perf_counter() - start
+            self.timings[name] = self.timings.get(name, 0.0) + seconds
+            self.progress.finish(name, seconds)
 
 
-def build(root: Path, options: BuildOptions = BuildOptions(),
-          progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress = Silent()) -> BuildResult:
     stages = Stages(progress)
     problems: list[Diagnostic] = []
 
@@ -86,11 +88,14 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
 
     out_dir = options.out_dir or root / "dist"
     with stages.stage("config"):
-        config, found = load_config(root, options.overrides())
-        if options.formats:  # a wrong --out fails before the layout, not after it
-            found = (*found, *check_out_dir(out_dir))
-        check(found)
-        assert config is not None
+        settings = load_settings(root, options.overrides())
+        # a broken book.toml still yields the settings that are valid, so that the chapters
+        # are checked in the same run; the errors stop the build before anything is written
+        out_problems = check_out_dir(out_dir) if options.formats else ()  # a wrong --out fails at once
+        problems.extend((*settings.problems, *out_problems))
+        if settings.config is None or has_errors(out_problems):
+            raise BuildFailed(tuple(problems))
+        config = settings.config
     with stages.stage("manuscript"):
         manuscript, found = load_manuscript(config)
         found = (*found, *check_size(manuscript.chapters))
@@ -111,6 +116,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         if not options.formats:  # check: fill the layouts in memory, as a build would
             check(check_layouts(book))
 
+    if has_errors(problems):  # the settings' errors, once the chapters have been checked too
+        raise BuildFailed(tuple(problems))
     artifacts: list[Artifact] = []
     pages = 0
     layout = None

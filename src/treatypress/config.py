@@ -170,13 +170,14 @@ class PdfSettings:
 @dataclass(frozen=True)
 class CitationSettings:
     style: str = setting("chicago-notes-bibliography", "a CSL style name (`apa`, "
-                         "`modern-language-association`, …) or the path of a `.csl` file inside the book",
-                         check=citation_style)
+                         "`modern-language-association`, …) or the path of a `.csl` file inside the book; "
+                         "`treatypress styles` lists them", check=citation_style)
     bibliography: str = setting("references.bib", "the BibTeX file, a path inside the book folder",
                                 check=inside_book)
     nocite: tuple[str, ...] = setting((), "keys listed in the bibliography without a citation; "
                                       "`\"*\"` lists all")
     bibliography_title: str = setting("", "heading of the bibliography", shown="the style's")
+    link: bool = setting(True, "on screen (EPUB, web), a citation links to its bibliography entry")
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,10 @@ class BookConfig:
     # "table.key" -> where the setting was written (book.toml line, or the flag), for later
     # stages' messages about a setting (an unknown citation style, a page size that CSS contradicts)
     locations: Mapping[str, Location] = field(default_factory=lambda: MappingProxyType({}))
+    # Where the chapters are, relative to root: "manuscript", or "" for a Pandoc book's top level
+    chapters_dir: str = "manuscript"
+    # The file the settings came from: book.toml, or a Pandoc book's metadata (see pandoc.py)
+    settings_file: str = SETTINGS_FILE
 
     @property
     def slug(self) -> str:

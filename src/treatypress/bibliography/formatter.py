@@ -18,6 +18,7 @@ from treatypress.bibliography.types import (
     FormattedCitations,
     PlacedCitation,
 )
+from treatypress.csl_styles import unknown_style_hint
 from treatypress.diagnostics import Diagnostic, Location, error, warning
 
 
@@ -40,7 +41,7 @@ def load_style(style: str, book_root: Path, locale: str) -> tuple[CitationStyle 
             return None, (error("style-unknown", f"CSL style file '{style}' does not exist",
                                 Location("book.toml"), "give a path relative to the book folder"),)
         return None, (error("style-unknown", f"unknown citation style '{style}'", Location("book.toml"),
-                            "use a name from the CSL repository, e.g. 'chicago-notes-bibliography'"),)
+                            unknown_style_hint(style)),)
     term = "bibliography" if found.is_note_style else "references"
     return CitationStyle(found.path, locale, found.is_note_style, term.capitalize()), ()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from ..bibliography import format_citations, load_bibliography, load_style
-from ..bibliography.types import PlacedCitation
+from ..bibliography.types import FormattedCitations, PlacedCitation
 from ..config import BookConfig, language_tag
 from ..diagnostics import Diagnostic, Location, error, has_errors
 from ..index import IndexDef, IndexMark, build_indexes, is_index_mark, parse_mark
@@ -276,6 +276,8 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
         return None
     printed, screen, found = format_citations(bib, style, placed)  # one Pandoc run for both
     problems.extend(found)
+    if not settings.link:  # Pandoc's link-citations: false
+        screen = unlinked(screen)
     html = {target: [_no_break_locators(note) for note in done.notes]
             for target, done in (("print", printed), ("screen", screen))}
     in_text = {"print": list(printed.in_text), "screen": list(screen.in_text)}
@@ -290,6 +292,16 @@ def _at_setting(config: BookConfig, key: str, found: tuple[Diagnostic, ...]) -> 
     where = config.where(key)
     return [replace(d, location=where) if d.location is None or (d.location.path.endswith("book.toml")
                                                                  and not d.location.line) else d for d in found]
+
+
+_CITE_LINK = re.compile(r'<a class="cite" href="#ref-[^"]*">(.*?)</a>', re.S)
+
+
+def unlinked(done: FormattedCitations) -> FormattedCitations:
+    """Screen citations without their links to the bibliography (``[citations] link = false``,
+    Pandoc's ``link-citations: false``)."""
+    return replace(done, notes=tuple(_CITE_LINK.sub(r"\1", n) for n in done.notes),
+                   in_text=tuple(_CITE_LINK.sub(r"\1", t) for t in done.in_text))
 
 
 _LOCATOR = re.compile(r"\b(pp?|chap|sec|vol|no|nos|fig|n|para|pt|col|ch)\. (?=[\dIVXLCivxlc])")

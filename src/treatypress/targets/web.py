@@ -9,6 +9,7 @@ each chapter and section heading shows its number ("§12") so a locator can be f
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from markupsafe import Markup
@@ -16,7 +17,7 @@ from markupsafe import Markup
 from ..index import PageRef, render_linked
 from ..pagelist import PageStart, PrintPages, insert_markers, marker, page_starts
 from ..render import book_context, environment, render, render_chapters
-from ..resolve import ResolvedBook
+from ..resolve import Note, ResolvedBook
 from ..styles import BUILTIN, Styles
 from . import Artifact
 from .fontsubset import subset_font, used_characters
@@ -50,7 +51,7 @@ def build_web(book: ResolvedBook, layout: PrintLayout | None = None, pages: Prin
     if layout is not None:
         refs = page_refs(layout, anchors)
     else:
-        bodies, refs = _section_numbers(bodies, set(anchors))
+        bodies, refs = _section_numbers(bodies, set(anchors), [c.html.notes for c in chapters])
     bodies = [marks(c.chapter.id, body) for c, body in zip(chapters, bodies)]
     index_html = [Markup(marks(f"index-{ix.name}", _EPUB_TYPE.sub("", render_linked(ix, refs, lambda a: f"#{a}"))))
                   for ix in book.indexes if ix.groups]
@@ -92,10 +93,13 @@ def _bibliography_marks(html: str, starts: list[PageStart]) -> str:
     return html[:begin] + insert_markers(html[begin:end], starts, xhtml=False) + html[end:]
 
 
-def _section_numbers(bodies: list[str], anchors: set[str]) -> tuple[list[str], dict[str, PageRef]]:
+def _section_numbers(bodies: list[str], anchors: set[str], notes: Sequence[Sequence[tuple[Note, str]]] = ()
+                     ) -> tuple[list[str], dict[str, PageRef]]:
     """Without a PDF: number the chapter and section headings in reading order (shown in each
-    heading as "§n") and label each index mark with the number of the section it is in."""
+    heading as "§n") and label each index mark with the number of the section it is in (a mark
+    in a note: the section of the note's call)."""
     refs: dict[str, PageRef] = {}
+    section_of: dict[str, int] = {}  # every id in the bodies -> its section
     number = 0
     out = []
     for body in bodies:
@@ -107,9 +111,16 @@ def _section_numbers(bodies: list[str], anchors: set[str]) -> tuple[list[str], d
                 if inner and inner[1] in anchors:
                     refs[inner[1]] = PageRef(number, f"§{number}")
                 return f'{match[0]}<span class="section-number">§{number}</span> '
+            section_of[match[1]] = max(number, 1)
             if match[1] in anchors:
                 refs[match[1]] = PageRef(max(number, 1), f"§{max(number, 1)}")
             return match[0]
 
         out.append(_HEADING_OR_ID.sub(visit, body))
+    for chapter_notes in notes:
+        for note, html in chapter_notes:
+            at = section_of.get(note.ref_id, 1)
+            for found in re.finditer(r'\bid="([^"]+)"', html):
+                if found[1] in anchors and found[1] not in refs:
+                    refs[found[1]] = PageRef(at, f"§{at}")
     return out, refs
