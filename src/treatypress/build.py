@@ -78,8 +78,8 @@ class Stages:
 
 
 def build(root: Path, options: BuildOptions = BuildOptions(),
-          progress: Progress | Callable[[str], object] = Silent()) -> BuildResult:
-    stages = Stages(as_progress(progress))
+          progress: Progress | Callable[[str], object] | None = None) -> BuildResult:
+    stages = Stages(as_progress(progress) if progress is not None else Silent())
     problems: list[Diagnostic] = []
 
     def check(found: tuple[Diagnostic, ...]) -> None:
