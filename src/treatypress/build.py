@@ -7,7 +7,7 @@ unless every stage before it succeeded, and each artifact is moved into place wh
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +19,7 @@ from .limits import check_size
 from .manuscript import load_manuscript
 from .markdown import parse_chapter
 from .output import OutputError, check_out_dir, write_artifacts
-from .progress import Progress, Silent
+from .progress import Progress, Silent, as_progress
 from .render import check_layouts
 from .resolve import resolve
 from .resolve.handouts import resolve_handouts
@@ -77,8 +77,9 @@ class Stages:
             self.progress.finish(name, seconds)
 
 
-def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress = Silent()) -> BuildResult:
-    stages = Stages(progress)
+def build(root: Path, options: BuildOptions = BuildOptions(),
+          progress: Progress | Callable[[str], object] | None = None) -> BuildResult:
+    stages = Stages(as_progress(progress) if progress is not None else Silent())
     problems: list[Diagnostic] = []
 
     def check(found: tuple[Diagnostic, ...]) -> None:
