@@ -18,6 +18,7 @@ from .diagnostics import BuildFailed, Diagnostic, has_errors
 from .manuscript import load_manuscript
 from .markdown import parse_chapter
 from .output import write_artifacts
+from .pdf.pagemap import PageMap
 from .resolve import resolve
 from .targets import Artifact
 
@@ -89,8 +90,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
 
     artifacts: list[Artifact] = []
     pages = 0
-    layout = None
-    if "pdf" in options.formats or "epub" in options.formats:
+    page_map: PageMap | None = None  # where the print edition put everything, if it was laid out
+    if needs_print_layout(config, options.formats):
         from weasyprint.text.fonts import FontConfiguration
 
         from .targets import pdf
@@ -98,6 +99,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         fonts = FontConfiguration()
         with stages.stage("layout"):
             layout = pdf.lay_out(book, config.pdf.variant, fonts)
+            page_map = layout.page_map
         if "pdf" in options.formats:
             with stages.stage("pdf"):
                 artifact, found = pdf.build_pdf(book, layout, config.pdf.variant, fonts)
@@ -113,11 +115,13 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
                     mode = cast(ImposeMode, config.pdf.impose)
                     sheet = cast(SheetName, config.pdf.sheet)
                     artifacts.append(Artifact(f"{config.slug}-imposed.pdf", impose(artifact.data, mode, sheet)))
+        del layout  # WeasyPrint's boxes are the bulk of the build's memory
     if "epub" in options.formats:
         from .targets import epub
 
         with stages.stage("epub"):
-            artifacts.append(epub.build_epub(book, layout))
+            printed = page_map if config.epub.print_page_numbers != "never" else None
+            artifacts.append(epub.build_epub(book, printed))
     if "html" in options.formats:
         from .targets import web
 
@@ -133,6 +137,12 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     with stages.stage("write"):
         written = write_artifacts(options.out_dir or root / "dist", artifacts)
     return BuildResult(tuple(written), tuple(problems), stages.timings, pages)
+
+
+def needs_print_layout(config: BookConfig, formats: tuple[str, ...]) -> bool:
+    """Lay out the print edition only for an output that uses it: the PDF itself, or an EPUB
+    whose index is asked to show printed pages even when no PDF is built."""
+    return "pdf" in formats or ("epub" in formats and config.epub.print_page_numbers == "always")
 
 
 def _override(config: BookConfig, options: BuildOptions) -> BookConfig:

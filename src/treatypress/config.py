@@ -69,6 +69,14 @@ class IndexSettings:
 
 
 @dataclass(frozen=True)
+class EpubSettings:
+    # Label the EPUB index's locators with the printed pages: "auto" when the same build makes
+    # the PDF (its layout is shared, nothing extra is laid out), "always" lays the print
+    # edition out for an EPUB-only build too, "never" labels them by chapter.
+    print_page_numbers: str = field(default="auto", metadata=_choices("auto", "always", "never"))
+
+
+@dataclass(frozen=True)
 class HandoutSettings:
     paper: str = field(default="A4", metadata=_choices("A4", "Letter"))
 
@@ -100,6 +108,7 @@ class BookConfig:
     citations: CitationSettings
     index: IndexSettings
     handouts: HandoutSettings
+    epub: EpubSettings = EpubSettings()
 
     @property
     def slug(self) -> str:
@@ -117,7 +126,7 @@ class BookConfig:
 # The TOML tables and the dataclass that holds each.
 SECTIONS: dict[str, type] = {"book": BookSettings, "contents": Contents, "pdf": PdfSettings,
                              "citations": CitationSettings, "index": IndexSettings,
-                             "handouts": HandoutSettings}
+                             "handouts": HandoutSettings, "epub": EpubSettings}
 
 
 def slugify(text: str) -> str:

@@ -7,17 +7,15 @@ each refusal is kept so the build can fail with a message instead of a silently 
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlparse
+from typing import TYPE_CHECKING
 
-import weasyprint
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+if TYPE_CHECKING:  # WeasyPrint is imported only by the targets that lay pages out (issue 12)
+    import weasyprint
 
-from .diagnostics import Diagnostic, Location, error
+    from .safefetch import SafeFetcher
 
 BUILTIN = Path(__file__).parent / "styles"
 
@@ -49,6 +47,10 @@ class Styles:
     def weasyprint_html(self, html: str) -> tuple[weasyprint.HTML, SafeFetcher]:
         """A WeasyPrint document that can read only the book and the built-in styles; the
         fetcher keeps what it refused, for the build's diagnostics."""
+        import weasyprint
+
+        from .safefetch import SafeFetcher
+
         fetcher = SafeFetcher((self.root, BUILTIN))
         return weasyprint.HTML(string=html, base_url=self.root.as_uri() + "/", url_fetcher=fetcher), fetcher
 
@@ -60,33 +62,3 @@ class Styles:
                 if font.suffix.lower() in (".ttf", ".otf", ".woff", ".woff2"):
                     found[font.name] = font
         return tuple(found[name] for name in sorted(found))
-
-
-class SafeFetcher(URLFetcher):  # type: ignore[misc]
-    """A WeasyPrint URL fetcher that reads only inside the allowed folders, never the network."""
-
-    def __init__(self, allowed: tuple[Path, ...]) -> None:
-        super().__init__(allowed_protocols=("file", "data"))
-        self.allowed = tuple(folder.resolve() for folder in allowed)
-        self.refused: list[Diagnostic] = []
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        parsed = urlparse(url)
-        if parsed.scheme != "file":
-            self._refuse(url, "remote-resource", "is on the network; a build never reads the network",
-                         "copy the file into the book folder and use a relative path")
-        path = Path(unquote(parsed.path)).resolve()
-        if not any(path.is_relative_to(folder) for folder in self.allowed):
-            self._refuse(url, "outside-book", "is outside the book folder", "copy the file into the book folder")
-        if not path.is_file():
-            self._refuse(url, "missing-file", "does not exist", "check the path")
-        mime, _ = mimetypes.guess_type(path.name)
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
-                                  {"Content-Type": mime or "application/octet-stream"})
-
-    def _refuse(self, url: str, code: str, what: str, hint: str) -> None:
-        self.refused.append(error(code, f"a style or layout asks for '{url}', which {what}",
-                                  Location("styles"), hint))
-        raise ValueError(f"refused: {url}")

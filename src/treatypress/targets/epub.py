@@ -16,7 +16,7 @@ from ..resolve import ResolvedBook
 from ..styles import Styles
 from . import Artifact
 from .archive import EPUB_MIMETYPE, reproducible_zip
-from .pdf import PrintLayout, page_refs
+from ..pdf.pagemap import PageMap, page_refs
 
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
@@ -40,7 +40,7 @@ class ManifestItem:
     properties: str = ""
 
 
-def build_epub(book: ResolvedBook, layout: PrintLayout | None) -> Artifact:
+def build_epub(book: ResolvedBook, layout: PageMap | None) -> Artifact:
     styles = Styles(book.config.root)
     env = environment(styles)
     context = book_context(book)

@@ -22,6 +22,7 @@ from ..diagnostics import Diagnostic, error, warning
 from ..index import PageRef, render_print
 from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
 from ..pdf.pagelabels import LabelRange, add_page_labels
+from ..pdf.pagemap import PageMap
 from ..pdf.tagging import richer_tags
 from ..pdf.typography import check_typography
 from ..render import book_context, environment, render, render_chapters
@@ -43,6 +44,11 @@ class PrintLayout:
     fetcher_problems: tuple[Diagnostic, ...]
     footnote_problems: tuple[FootnoteProblem, ...]  # what the check found after any repair
     layouts: int  # full layout passes made: 1 unless a footnote had to be repaired
+
+    @property
+    def page_map(self) -> PageMap:
+        """What the e-book may take from this layout, without WeasyPrint's objects."""
+        return PageMap(self.labels, self.anchors, self.body_start)
 
 
 def stylesheets(styles: Styles) -> list[str]:
@@ -112,8 +118,7 @@ def _roman(number: int) -> str:
 
 
 def page_refs(layout: PrintLayout, anchors: Sequence[str]) -> dict[str, PageRef]:
-    return {a: PageRef(layout.anchors[a] + 1, layout.labels[layout.anchors[a]]) for a in anchors
-            if a in layout.anchors}
+    return layout.page_map.refs(anchors)
 
 
 def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
