@@ -91,12 +91,15 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     artifacts: list[Artifact] = []
     pages = 0
     page_map: PageMap | None = None  # where the print edition put everything, if it was laid out
-    if needs_print_layout(config, options.formats):
+    fonts = None  # one WeasyPrint font set-up for the book and its handouts: fonts load once
+    if needs_print_layout(config, options.formats) or ("handouts" in options.formats and manuscript.handouts):
         from weasyprint.text.fonts import FontConfiguration
 
+        fonts = FontConfiguration()
+    if needs_print_layout(config, options.formats):
         from .targets import pdf
 
-        fonts = FontConfiguration()
+        assert fonts is not None
         with stages.stage("layout"):
             layout = pdf.lay_out(book, config.pdf.variant, fonts)
             page_map = layout.page_map
@@ -131,7 +134,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         from .targets import handouts
 
         with stages.stage("handouts"):
-            made, found = handouts.build_handouts(config, manuscript.handouts)
+            made, found = handouts.build_handouts(config, manuscript.handouts, fonts)
             check(found)
             artifacts.extend(made)
     with stages.stage("write"):
