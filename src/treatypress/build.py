@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from .config import BookConfig, load_config
 from .diagnostics import BuildFailed, Diagnostic, has_errors
@@ -20,7 +20,11 @@ from .markdown import parse_chapter
 from .output import write_artifacts
 from .pdf.pagemap import PageMap
 from .resolve import resolve
+from .resolve.model import ResolvedBook
 from .targets import Artifact
+
+if TYPE_CHECKING:
+    from .targets.pdf_parts import PartsBuild
 
 FORMATS = ("pdf", "epub", "html", "handouts")
 DEFAULT_FORMATS = ("pdf", "epub", "html", "handouts")
@@ -36,6 +40,7 @@ class BuildOptions:
     page_size: str | None = None  # overrides [pdf] page_size
     bleed: str | None = None  # overrides [pdf] bleed
     paper: str | None = None  # overrides [handouts] paper
+    jobs: int | None = None  # worker processes laying out the PDF; None: chosen from the book's size
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class BuildResult:
     diagnostics: tuple[Diagnostic, ...]
     timings: dict[str, float] = field(hash=False)  # stage name -> seconds
     pages: int  # pages of the PDF, 0 when none was built
+    parts: int = 1  # parts of the book laid out at once (1: one process)
 
 
 class Stages:
@@ -91,12 +97,24 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     artifacts: list[Artifact] = []
     pages = 0
     page_map: PageMap | None = None  # where the print edition put everything, if it was laid out
+    parts = 1
+    workers = _workers(book, config.pdf.variant, options.jobs) if "pdf" in options.formats else 1
+    if workers > 1:  # before any WeasyPrint set-up in this process: the workers are forked from it
+        with stages.stage("layout in parts"):
+            in_parts = _pdf_in_parts(book, config.pdf.variant, workers)
+        if in_parts is not None:
+            check(in_parts.problems)
+            assert in_parts.artifact is not None
+            artifacts.append(in_parts.artifact)
+            page_map, pages, parts = in_parts.page_map, in_parts.pages, in_parts.parts
+            _impose(config, in_parts.artifact, artifacts, stages)
     fonts = None  # one WeasyPrint font set-up for the book and its handouts: fonts load once
-    if needs_print_layout(config, options.formats) or ("handouts" in options.formats and manuscript.handouts):
+    if (page_map is None and needs_print_layout(config, options.formats)) or \
+            ("handouts" in options.formats and manuscript.handouts):
         from weasyprint.text.fonts import FontConfiguration
 
         fonts = FontConfiguration()
-    if needs_print_layout(config, options.formats):
+    if page_map is None and needs_print_layout(config, options.formats):
         from .targets import pdf
 
         assert fonts is not None
@@ -110,14 +128,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
                 assert artifact is not None
                 artifacts.append(artifact)
                 pages = len(layout.document.pages)
-            if config.pdf.impose != "none":
-                from .pdf.impose import ImposeMode, SheetName, impose
-
-                with stages.stage("impose"):
-                    # the settings were validated against the same choices impose() accepts
-                    mode = cast(ImposeMode, config.pdf.impose)
-                    sheet = cast(SheetName, config.pdf.sheet)
-                    artifacts.append(Artifact(f"{config.slug}-imposed.pdf", impose(artifact.data, mode, sheet)))
+            _impose(config, artifact, artifacts, stages)
         del layout  # WeasyPrint's boxes are the bulk of the build's memory
     if "epub" in options.formats:
         from .targets import epub
@@ -134,12 +145,42 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         from .targets import handouts
 
         with stages.stage("handouts"):
-            made, found = handouts.build_handouts(config, manuscript.handouts, fonts)
+            sheets, found = handouts.build_handouts(config, manuscript.handouts, fonts)
             check(found)
-            artifacts.extend(made)
+            artifacts.extend(sheets)
     with stages.stage("write"):
         written = write_artifacts(options.out_dir or root / "dist", artifacts)
-    return BuildResult(tuple(written), tuple(problems), stages.timings, pages)
+    return BuildResult(tuple(written), tuple(problems), stages.timings, pages, parts)
+
+
+def _workers(book: ResolvedBook, variant: str, jobs: int | None) -> int:
+    """Processes to lay the PDF out with: ``jobs``, or chosen from the book's size; 1 where one
+    process is the only way proven to give the same PDF (see ``targets/pdf_parts.py``)."""
+    from .targets import pdf_parts
+
+    workers = jobs if jobs is not None else pdf_parts.auto_jobs(book)
+    return workers if workers > 1 and pdf_parts.unsafe_reason(book, variant) is None else 1
+
+
+def _pdf_in_parts(book: ResolvedBook, variant: str, workers: int) -> PartsBuild | None:
+    from .targets import pdf_parts
+
+    try:
+        return pdf_parts.build_in_parts(book, variant, workers)
+    except pdf_parts.PartsDiffer:  # a part came out unlike the plan: one process decides
+        return None
+
+
+def _impose(config: BookConfig, artifact: Artifact, artifacts: list[Artifact], stages: Stages) -> None:
+    if config.pdf.impose == "none":
+        return
+    from .pdf.impose import ImposeMode, SheetName, impose
+
+    with stages.stage("impose"):
+        # the settings were validated against the same choices impose() accepts
+        mode = cast(ImposeMode, config.pdf.impose)
+        sheet = cast(SheetName, config.pdf.sheet)
+        artifacts.append(Artifact(f"{config.slug}-imposed.pdf", impose(artifact.data, mode, sheet)))
 
 
 def needs_print_layout(config: BookConfig, formats: tuple[str, ...]) -> bool:

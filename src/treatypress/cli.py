@@ -28,6 +28,12 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number of processes, 1 or more, not {value!r}")
+    return int(value)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="treatypress", description="Build print-ready books from Markdown "
                                    "chapters and a BibTeX file: a PDF booklet, an EPUB and a web edition.")
@@ -54,6 +60,8 @@ def parser() -> argparse.ArgumentParser:
                            help="bleed of the press variant, e.g. 3mm (default: [pdf] bleed)")
     build_cmd.add_argument("--paper", choices=("A4", "Letter"), default=None,
                            help="handout paper (default: [handouts] paper, A4)")
+    build_cmd.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                           help="processes laying out the PDF at once (default: chosen from the book's size)")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     check_cmd = commands.add_parser("check", help="check the book without writing anything",
@@ -72,7 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = BuildOptions(formats=formats, out_dir=getattr(args, "out", None),
                            variant=getattr(args, "variant", None), impose=getattr(args, "impose", None),
                            sheet=getattr(args, "sheet", None), page_size=getattr(args, "page_size", None),
-                           bleed=getattr(args, "bleed", None), paper=getattr(args, "paper", None))
+                           bleed=getattr(args, "bleed", None), paper=getattr(args, "paper", None),
+                           jobs=getattr(args, "jobs", None))
     try:
         result = build(root, options, progress)
     except BuildFailed as failed:

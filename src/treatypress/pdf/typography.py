@@ -23,9 +23,11 @@ class TypographyProblem:
     message: str
 
 
-def check_typography(document: weasyprint.Document) -> tuple[TypographyProblem, ...]:
+def check_typography(document: weasyprint.Document, first: int = 1) -> tuple[TypographyProblem, ...]:
+    """``first``: the physical number of the document's first page (a part of a book laid out
+    apart starts further on)."""
     problems: list[TypographyProblem] = []
-    for number, page in enumerate(document.pages, 1):
+    for number, page in enumerate(document.pages, first):
         root = page._page_box
         problems.extend(_overfull(root, number))
         last = _last_block(root)

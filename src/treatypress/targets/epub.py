@@ -11,12 +11,12 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..index import PageRef, render_linked
+from ..pdf.pagemap import PageMap, page_refs
 from ..render import book_context, environment, render, render_chapters
 from ..resolve import ResolvedBook
 from ..styles import Styles
 from . import Artifact
 from .archive import EPUB_MIMETYPE, reproducible_zip
-from ..pdf.pagemap import PageMap, page_refs
 
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
 import weasyprint
 from markupsafe import Markup
@@ -59,18 +60,30 @@ def stylesheets(styles: Styles) -> list[str]:
     return sheets
 
 
-def page_css(book: ResolvedBook, variant: str) -> weasyprint.CSS:
+def page_rules(book: ResolvedBook, variant: str, marks: bool = True) -> str:
+    """The ``@page`` size (and, for the press variant, bleed and marks) from the settings."""
     pdf = book.config.pdf
-    rules = f"@page {{ size: {book.config.page_size}; }}"
     if variant == "press":
-        marks = "marks: crop cross;" if pdf.marks else ""
-        rules = f"@page {{ size: {book.config.page_size}; bleed: {pdf.bleed}; {marks} }}"
-    return weasyprint.CSS(string=rules)
+        drawn = "marks: crop cross;" if pdf.marks and marks else ""
+        return f"@page {{ size: {book.config.page_size}; bleed: {pdf.bleed}; {drawn} }}"
+    return f"@page {{ size: {book.config.page_size}; }}"
 
 
-def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> PrintLayout:
-    styles = Styles(book.config.root)
-    env = environment(styles)
+def page_css(book: ResolvedBook, variant: str) -> weasyprint.CSS:
+    return weasyprint.CSS(string=page_rules(book, variant))
+
+
+@dataclass(frozen=True)
+class PrintSource:
+    """The print edition's pieces before they become one HTML document (or several parts)."""
+
+    toc: list[dict[str, str]]
+    chapters: list[dict[str, Any]]  # as print.html.j2 takes them, in reading order
+    placeholders: list[dict[str, str]]  # one blank page reserved for each index
+    first_body: str | None  # id of the first body chapter, where arabic page 1 is
+
+
+def print_source(book: ResolvedBook) -> PrintSource:
     chapters = render_chapters(book, "print", lambda path: path.as_uri(), lambda anchor: f"#{anchor}")
     first_body = next((c.chapter.id for c in chapters if c.chapter.kind == "body"), None)
     toc = [{"kind": c.chapter.kind, "id": c.chapter.id, "title": c.chapter.title} for c in chapters]
@@ -78,13 +91,30 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
         toc.append({"kind": "back", "id": "bibliography", "title": book.bibliography_title})
     placeholders = [{"id": f"index-{ix.name}", "title": ix.title} for ix in book.indexes if ix.groups]
     toc.extend({"kind": "back", "id": p["id"], "title": p["title"]} for p in placeholders)
-    html = render(env, "print.html.j2", **book_context(book), stylesheets=stylesheets(styles), toc=toc,
-                  index_placeholders=placeholders,
-                  chapters=[{"id": c.chapter.id, "kind": c.chapter.kind, "lang": c.chapter.lang,
-                             "short_title": c.chapter.short_title, "first_body": c.chapter.id == first_body,
-                             "body": Markup(c.html.body)} for c in chapters])
+    return PrintSource(toc, [{"id": c.chapter.id, "kind": c.chapter.kind, "lang": c.chapter.lang,
+                              "short_title": c.chapter.short_title, "first_body": c.chapter.id == first_body,
+                              "body": Markup(c.html.body)} for c in chapters], placeholders, first_body)
+
+
+def print_html(book: ResolvedBook, styles: Styles, source: PrintSource, chapters: list[dict[str, Any]],
+               bibliography: bool = True, placeholders: bool = True) -> str:
+    """The print HTML of ``chapters`` (all of them for the whole book, a run of them for a part)."""
+    context = book_context(book)
+    if not bibliography:
+        context["bibliography"] = []
+    html = render(environment(styles), "print.html.j2", **context, stylesheets=stylesheets(styles),
+                  toc=source.toc, index_placeholders=source.placeholders if placeholders else [],
+                  chapters=chapters)
     if book.config.pdf.hyphenate:
         html = html.replace("<html ", "<html data-hyphenate=\"\" ", 1)
+    return html
+
+
+def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> PrintLayout:
+    styles = Styles(book.config.root)
+    printed = print_source(book)
+    first_body = printed.first_body
+    html = print_html(book, styles, printed, printed.chapters)
     source, fetcher = styles.weasyprint_html(html)
     expected = [note.id for chapter in book.chapters for note in chapter.notes]
     result = render_with_footnote_repair(source, [page_css(book, variant)], expected=expected, font_config=fonts,

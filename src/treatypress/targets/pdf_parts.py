@@ -1,0 +1,297 @@
+"""Both cores for the PDF (issue 12): lay the book out in parts at once, then join them.
+
+WeasyPrint lays one document out in one process, so the book is cut at chapter openings (every
+chapter starts on a right-hand page, so a cut changes no page's side) into parts that worker
+processes lay out, check and write at the same time:
+
+* **pass 1**, in parallel: the front part (half-title to the front chapters, with the contents)
+  and the body parts. A body part's layout does not depend on where it starts, except for its
+  folios: the first body part starts at arabic 1 by itself, and the later ones are laid out
+  without folios. A part that ends on a right-hand page gets the blank verso WeasyPrint would
+  have inserted, from a sentinel copy of the next part's opening that is then dropped.
+* **pass 2**, in parallel, once the page counts are known: the front part again with the real
+  contents numbers (they sit in a fixed gutter, so the front part's pages cannot change; this is
+  checked), the index with the real locators, and for each later body part a page of folios per
+  page, set by WeasyPrint with the book's own ``@page`` rules.
+* **join** (``pdf/join.py``): pages, folio overlays, named destinations, the links between
+  parts, the outline and the page labels.
+
+What makes the joined PDF equal to a one-process layout is checked by the tests against one
+(folios, running heads, contents, index, links, outline, labels). Cases it cannot prove equal are
+laid out in one process: the tagged (accessible) variant, a book whose own styles replace the
+print layout or CSS or number pages themselves, and a book with fewer than two body chapters.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from ..diagnostics import Diagnostic, error, has_errors, warning
+from ..index import render_print
+from ..pdf.join import JoinPart, join
+from ..pdf.pagelabels import LabelRange
+from ..pdf.pagemap import PageMap
+from ..pdf.parts import Bookmark, PartLayout, PartSpec, lay_out_part
+from ..render import book_context, environment, render
+from ..resolve import ResolvedBook
+from ..styles import Styles
+from . import Artifact
+from .pdf import (
+    VARIANTS,
+    PrintSource,
+    page_rules,
+    print_html,
+    print_source,
+    stylesheets,
+)
+
+#: Below this much Markdown (about 60 A5 pages of the default styles) one process is faster:
+#: starting workers and joining costs about as much as a second core saves.
+PARALLEL_MIN_CHARS = 150_000
+
+_FOLIO_OFF = ("@page :left { @bottom-left { content: none !important; } } "
+              "@page :right { @bottom-right { content: none !important; } }")
+# WeasyPrint gives stylesheets passed to render() the user origin: !important to win over the book's
+_TOC_NUMBERS = "nav.toc li[data-page]::after { content: attr(data-page) !important; }"
+_CHAPTER_OPENING = re.compile(r'<section class="(chapter [^"]*)"')
+
+
+@dataclass(frozen=True)
+class PartsBuild:
+    """The PDF made in parts, and where everything landed (for the EPUB)."""
+
+    artifact: Artifact | None
+    problems: tuple[Diagnostic, ...]
+    page_map: PageMap
+    pages: int
+    parts: int  # body parts laid out at once
+
+
+def unsafe_reason(book: ResolvedBook, variant: str) -> str | None:
+    """Why this book must be laid out in one process, or None if parts give the same PDF."""
+    if variant == "accessible":
+        return "a tagged PDF's structure tree is not joined yet"
+    styles = Styles(book.config.root)
+    for name in ("layouts/print.html.j2", "layouts/print-index.html.j2", "css/print.css"):
+        if styles.optional(name):
+            return f"the book's own styles/{name} may number pages in ways a part cannot know"
+    extra = styles.optional("css/book.css")
+    if extra and re.search(r"counter\(\s*pages?\b|target-(counter|text)", extra.read_text(encoding="utf-8")):
+        return "styles/css/book.css refers to page numbers"
+    if sum(1 for chapter in book.chapters if chapter.kind == "body") < 2:
+        return "fewer than two body chapters"
+    return None
+
+
+def auto_jobs(book: ResolvedBook) -> int:
+    """Workers for this book: one for a short book, else every core this process may use."""
+    size = sum(len(chapter.parsed.source.text) for chapter in book.chapters)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return 1 if size < PARALLEL_MIN_CHARS else min(cores, 4)
+
+
+def build_in_parts(book: ResolvedBook, variant: str, jobs: int) -> PartsBuild:
+    styles = Styles(book.config.root)
+    printed = print_source(book)
+    groups = _split(printed, jobs)
+    page = page_rules(book, variant)
+    identifier = book.config.identifier.encode()
+    pdf_variant = VARIANTS[variant]
+    front_chapters = [c for c in printed.chapters if c["kind"] == "front"]
+    front_html = _front_html(book, styles, printed, front_chapters, groups[0][0], numbers=None)
+    specs = [PartSpec(front_html, (page, _TOC_NUMBERS), book.config.root, _notes(book, front_chapters),
+                      1, pdf_variant, identifier, 1)]
+    for number, group in enumerate(groups):
+        last = number == len(groups) - 1
+        html = _body_html(book, styles, printed, group, last, None if last else groups[number + 1][0])
+        specs.append(PartSpec(html, (page,) if number == 0 else (page, _FOLIO_OFF), book.config.root,
+                              _notes(book, group), 0 if last else 1, pdf_variant, identifier, 1))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        # the biggest parts first, so the small front part fills in behind them
+        order = sorted(range(len(specs)), key=lambda i: -len(specs[i].html))
+        futures = {i: pool.submit(lay_out_part, specs[i]) for i in order}
+        first = [futures[i].result() for i in range(len(specs))]
+        front, body = first[0], first[1:]
+        starts = [front.pages]
+        for part in body[:-1]:
+            starts.append(starts[-1] + part.pages)
+        body_start = starts[0]
+        anchors: dict[str, int] = {}
+        for part, start in zip(first, [0, *starts], strict=True):
+            for name, index in part.anchors.items():
+                anchors.setdefault(name, start + index)
+        total = starts[-1] + body[-1].pages
+        labels = tuple(_folio(i, body_start) for i in range(total))
+        page_map = PageMap(labels, anchors, body_start)
+        numbers = {entry["id"]: labels[anchors[f"section-{entry['id']}"]] for entry in printed.toc
+                   if entry["kind"] != "front" and f"section-{entry['id']}" in anchors}
+        numbers.update({entry["id"]: labels[anchors[entry["id"]]] for entry in printed.toc
+                        if entry["id"] in anchors and entry["id"] not in numbers and entry["kind"] != "front"})
+        second: dict[str, Any] = {}
+        html = _front_html(book, styles, printed, front_chapters, groups[0][0], numbers)
+        second["front"] = pool.submit(lay_out_part, PartSpec(html, (page, _TOC_NUMBERS), book.config.root,
+                                                             _notes(book, front_chapters), 1, pdf_variant,
+                                                             identifier, 1))
+        indexes = [ix for ix in book.indexes if ix.groups]
+        index_start = min(anchors[f"index-{ix.name}"] for ix in indexes) if indexes else total
+        if indexes:
+            refs = page_map.refs([a for m in book.marks for a in (m.anchor, m.end_anchor) if a])
+            html = render(environment(styles), "print-index.html.j2", **book_context(book),
+                          stylesheets=stylesheets(styles), first_page=int(labels[index_start]),
+                          index_sections=[{"id": f"index-{ix.name}", "title": ix.title,
+                                           "html": _markup(render_print(ix, refs))} for ix in indexes])
+            second["index"] = pool.submit(lay_out_part, PartSpec(html, (page,), book.config.root, (), 0,
+                                                                 pdf_variant, identifier, index_start + 1))
+        kept = [part.pages for part in body]
+        kept[-1] = index_start - starts[-1]
+        for number in range(1, len(body)):
+            html = _folio_html(book, styles, body[number].blank[:kept[number]],
+                               starts[number] - body_start + 1)
+            second[f"folios-{number}"] = pool.submit(lay_out_part, PartSpec(
+                html, (page_rules(book, variant, marks=False),), book.config.root, (), 0, None, identifier, 1))
+        done = {name: future.result() for name, future in second.items()}
+    problems = _problems(body + list(done.values()), labels, index_start,
+                         done["index"].pages if indexes else 0)
+    front_again: PartLayout = done["front"]
+    if front_again.pages != front.pages or front_again.anchors != front.anchors:
+        raise PartsDiffer("the contents page changed length once its numbers were known")
+    if has_errors(problems):
+        return PartsBuild(None, problems, page_map, total, len(body))
+    join_parts = [JoinPart(front_again.pdf, front_again.pages, None, front_again.links)]
+    for number, part in enumerate(body):
+        overlay = done[f"folios-{number}"].pdf if number else None
+        join_parts.append(JoinPart(part.pdf, kept[number], overlay, part.links))
+    outline = list(_shift(front_again.bookmarks, 0, front_again.pages))
+    for part, start, count in zip(body, starts, kept, strict=True):
+        outline.extend(_shift(part.bookmarks, start, count))
+    pages = index_start
+    if indexes:
+        index = done["index"]
+        join_parts.append(JoinPart(index.pdf, index.pages, None, index.links))
+        outline.extend(_shift(index.bookmarks, index_start, index.pages))
+        pages += index.pages
+    ranges = [LabelRange(0, "r", 1), LabelRange(body_start, "D", 1)]
+    data = join(join_parts, _nest(outline), ranges)
+    suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
+    return PartsBuild(Artifact(f"{book.config.slug}{suffix}.pdf", data), problems, page_map, pages, len(body))
+
+
+class PartsDiffer(Exception):
+    """A part came out differently from what the plan assumed: lay the book out in one process."""
+
+
+def _markup(html: str) -> Any:
+    from markupsafe import Markup
+
+    return Markup(html)
+
+
+def _notes(book: ResolvedBook, chapters: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+    wanted = {c["id"] for c in chapters}
+    return tuple(note.id for chapter in book.chapters if chapter.id in wanted for note in chapter.notes)
+
+
+def _split(printed: PrintSource, jobs: int) -> list[list[dict[str, Any]]]:
+    """The body and back chapters in ``jobs`` runs of about equal size (bibliography in the last)."""
+    chapters = [c for c in printed.chapters if c["kind"] != "front"]
+    sizes = [len(c["body"]) for c in chapters]
+    total = sum(sizes)
+    groups: list[list[dict[str, Any]]] = [[]]
+    done = 0
+    for chapter, size in zip(chapters, sizes, strict=True):
+        target = total * len(groups) / jobs
+        if groups[-1] and len(groups) < jobs and done + size / 2 > target:
+            groups.append([])
+        groups[-1].append(chapter)
+        done += size
+    return groups
+
+
+def _front_html(book: ResolvedBook, styles: Styles, printed: PrintSource, chapters: list[dict[str, Any]],
+                next_opening: dict[str, Any], numbers: dict[str, str] | None) -> str:
+    """Half-title to the last front chapter; contents numbers outside it as literal text
+    (placeholders in pass 1: they sit in a fixed gutter and change no line)."""
+    html = print_html(book, styles, printed, chapters, bibliography=False, placeholders=False)
+    for entry in printed.toc:
+        if entry["kind"] != "front":
+            number = (numbers or {}).get(entry["id"], "0")
+            html = html.replace(f'data-ref="#{escape(entry["id"])}"',
+                                f'data-ref="#{escape(entry["id"])}" data-page="{escape(number)}"', 1)
+    return _with_sentinel(html, next_opening)
+
+
+def _body_html(book: ResolvedBook, styles: Styles, printed: PrintSource, chapters: list[dict[str, Any]],
+               last: bool, next_opening: dict[str, Any] | None) -> str:
+    html = print_html(book, styles, printed, chapters, bibliography=last, placeholders=last)
+    start = html.index('<section class="half-title"')
+    end = html.index("</nav>", start) + len("</nav>")
+    html = html[:start] + html[end:]
+    return html if next_opening is None else _with_sentinel(html, next_opening)
+
+
+def _with_sentinel(html: str, opening: dict[str, Any]) -> str:
+    """End the part with an empty copy of the next part's opening section: WeasyPrint then adds
+    the blank verso the whole book would have here; the sentinel's own page is dropped."""
+    classes = f"chapter {opening['kind']}" + (" first-body" if opening["first_body"] else "")
+    cut = html.rindex("</body>")
+    return html[:cut] + f'<section class="{classes}"></section>\n' + html[cut:]
+
+
+def _folio_html(book: ResolvedBook, styles: Styles, blank: Sequence[bool], first: int) -> str:
+    """One empty page per page of a body part, so WeasyPrint sets its folios with the book's own
+    ``@page`` rules; blank pages get none. Nothing else is drawn: no running head strings are set."""
+    pages = "".join(f'<div class="{"b" if is_blank else "f"}"></div>' for is_blank in blank)
+    sheets = "".join(f'<link rel="stylesheet" href="{escape(url)}"/>' for url in stylesheets(styles))
+    return (f'<!DOCTYPE html><html lang="{escape(book.config.book.language)}"><head><meta charset="utf-8"/>'
+            f"{sheets}<style>@page :first {{ counter-reset: page {first}; }} div.f {{ page: chapter; }} "
+            "div.b { page: cover; } div + div { break-before: page; }</style></head>"
+            f"<body>{pages}</body></html>")
+
+
+def _folio(index: int, body_start: int) -> str:
+    from .pdf import _folio as folio
+
+    return folio(index, body_start)
+
+
+def _shift(marks: Sequence[Bookmark], start: int, kept: int) -> list[Bookmark]:
+    return [Bookmark(m.label, start + m.page, m.x, m.y, tuple(_shift(m.children, start, kept)), m.open)
+            for m in marks if m.page < kept]
+
+
+def _nest(marks: list[Bookmark]) -> list[Bookmark]:
+    """The parts' top-level bookmarks in order (parts start at chapter openings, so no part's
+    bookmark belongs under another part's)."""
+    return marks
+
+
+def _problems(parts: Sequence[PartLayout], labels: Sequence[str], index_start: int, index_pages: int
+              ) -> tuple[Diagnostic, ...]:
+    found: list[Diagnostic] = []
+    seen: set[str] = set()
+    for part in parts:
+        for refusal in part.refused:
+            if refusal.message not in seen:
+                seen.add(refusal.message)
+                found.append(refusal)
+    for part in parts:
+        for problem in part.footnote_problems:
+            found.append(error("footnote-misplaced", problem.message, None,
+                               "shorten the note or rephrase the paragraph around its call"))
+    folios = list(labels[:index_start])
+    if index_pages:
+        folios += [str(int(labels[index_start]) + i) for i in range(index_pages)]
+    for part in parts:
+        for typo in part.typography:
+            folio = folios[typo.page - 1] if 0 < typo.page <= len(folios) else "?"
+            found.append(warning(f"typography-{typo.kind}", f"{typo.message} (folio {folio})", None,
+                                 "rephrase, add a hyphenation point (&shy;) or a break; "
+                                 "URLs break after / with overflow-wrap in the CSS"))
+    return tuple(found)
