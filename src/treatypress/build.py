@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from .cache import Cache
 from .config import BookConfig, load_config
 from .diagnostics import BuildFailed, Diagnostic, has_errors
 from .manuscript import load_manuscript
@@ -41,6 +42,7 @@ class BuildOptions:
     bleed: str | None = None  # overrides [pdf] bleed
     paper: str | None = None  # overrides [handouts] paper
     jobs: int | None = None  # worker processes laying out the PDF; None: chosen from the book's size
+    cache: bool = True  # reuse layouts from the build cache in the output folder
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ class BuildResult:
     diagnostics: tuple[Diagnostic, ...]
     timings: dict[str, float] = field(hash=False)  # stage name -> seconds
     pages: int  # pages of the PDF, 0 when none was built
-    parts: int = 1  # parts of the book laid out at once (1: one process)
+    parts: int = 1  # body parts of the PDF laid out apart (1: the book in one process)
+    reused: int = 0  # part layouts taken from the build cache
 
 
 class Stages:
@@ -97,16 +100,18 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     artifacts: list[Artifact] = []
     pages = 0
     page_map: PageMap | None = None  # where the print edition put everything, if it was laid out
-    parts = 1
+    parts, reused = 1, 0
     workers = _workers(book, config.pdf.variant, options.jobs) if "pdf" in options.formats else 1
     if workers > 1:  # before any WeasyPrint set-up in this process: the workers are forked from it
         with stages.stage("layout in parts"):
-            in_parts = _pdf_in_parts(book, config.pdf.variant, workers)
+            out_dir = options.out_dir or root / "dist"
+            in_parts = _pdf_in_parts(book, config.pdf.variant, workers,
+                                     Cache.in_output(out_dir) if options.cache else Cache(None))
         if in_parts is not None:
             check(in_parts.problems)
             assert in_parts.artifact is not None
             artifacts.append(in_parts.artifact)
-            page_map, pages, parts = in_parts.page_map, in_parts.pages, in_parts.parts
+            page_map, pages, parts, reused = in_parts.page_map, in_parts.pages, in_parts.parts, in_parts.reused
             _impose(config, in_parts.artifact, artifacts, stages)
     fonts = None  # one WeasyPrint font set-up for the book and its handouts: fonts load once
     if (page_map is None and needs_print_layout(config, options.formats)) or \
@@ -150,7 +155,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
             artifacts.extend(sheets)
     with stages.stage("write"):
         written = write_artifacts(options.out_dir or root / "dist", artifacts)
-    return BuildResult(tuple(written), tuple(problems), stages.timings, pages, parts)
+    return BuildResult(tuple(written), tuple(problems), stages.timings, pages, parts, reused)
 
 
 def _workers(book: ResolvedBook, variant: str, jobs: int | None) -> int:
@@ -162,11 +167,11 @@ def _workers(book: ResolvedBook, variant: str, jobs: int | None) -> int:
     return workers if workers > 1 and pdf_parts.unsafe_reason(book, variant) is None else 1
 
 
-def _pdf_in_parts(book: ResolvedBook, variant: str, workers: int) -> PartsBuild | None:
+def _pdf_in_parts(book: ResolvedBook, variant: str, workers: int, cache: Cache) -> PartsBuild | None:
     from .targets import pdf_parts
 
     try:
-        return pdf_parts.build_in_parts(book, variant, workers)
+        return pdf_parts.build_in_parts(book, variant, workers, cache)
     except pdf_parts.PartsDiffer:  # a part came out unlike the plan: one process decides
         return None
 

@@ -62,6 +62,8 @@ def parser() -> argparse.ArgumentParser:
                            help="handout paper (default: [handouts] paper, A4)")
     build_cmd.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                            help="processes laying out the PDF at once (default: chosen from the book's size)")
+    build_cmd.add_argument("--no-cache", dest="cache", action="store_false",
+                           help="lay everything out afresh, neither reading nor writing the build cache")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     check_cmd = commands.add_parser("check", help="check the book without writing anything",
@@ -81,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                            variant=getattr(args, "variant", None), impose=getattr(args, "impose", None),
                            sheet=getattr(args, "sheet", None), page_size=getattr(args, "page_size", None),
                            bleed=getattr(args, "bleed", None), paper=getattr(args, "paper", None),
-                           jobs=getattr(args, "jobs", None))
+                           jobs=getattr(args, "jobs", None), cache=getattr(args, "cache", True))
     try:
         result = build(root, options, progress)
     except BuildFailed as failed:

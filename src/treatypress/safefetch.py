@@ -7,6 +7,7 @@ import it: subclassing its ``URLFetcher`` needs the import.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
         super().__init__(allowed_protocols=("file", "data"))
         self.allowed = tuple(folder.resolve() for folder in allowed)
         self.refused: list[Diagnostic] = []
+        # every file looked for, with the SHA-256 of what was read ("" if missing): the build
+        # cache re-checks these before it reuses a layout
+        self.read: dict[str, str] = {}
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         if url.startswith("data:"):
@@ -36,9 +40,12 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
         if not any(path.is_relative_to(folder) for folder in self.allowed):
             self._refuse(url, "outside-book", "is outside the book folder", "copy the file into the book folder")
         if not path.is_file():
+            self.read[str(path)] = ""
             self._refuse(url, "missing-file", "does not exist", "check the path")
         mime, _ = mimetypes.guess_type(path.name)
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+        data = path.read_bytes()
+        self.read[str(path)] = hashlib.sha256(data).hexdigest()
+        return URLFetcherResponse(path.as_uri(), data,
                                   {"Content-Type": mime or "application/octet-stream"})
 
     def _refuse(self, url: str, code: str, what: str, hint: str) -> None:

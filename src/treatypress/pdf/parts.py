@@ -74,6 +74,7 @@ class PartLayout:
     typography: tuple[TypographyProblem, ...]  # pages numbered as in the whole book
     refused: tuple[Diagnostic, ...]  # what the safe fetcher refused
     layouts: int  # full layouts of this part: 1 unless a footnote was repaired
+    inputs: dict[str, str]  # every file WeasyPrint looked for -> SHA-256 of its content ("" if missing)
 
 
 def lay_out_part(spec: PartSpec) -> PartLayout:
@@ -98,7 +99,7 @@ def lay_out_part(spec: PartSpec) -> PartLayout:
     return PartLayout(buffer.getvalue(), len(kept), anchors,
                       tuple(bool(page._page_box.page_type.blank) for page in kept), links,
                       tuple(_bookmarks(document.make_bookmark_tree(SCALE, transform_pages=True))),
-                      result.problems, typography, tuple(fetcher.refused), result.layouts)
+                      result.problems, typography, tuple(fetcher.refused), result.layouts, dict(fetcher.read))
 
 
 def _cross_links(pages: list[Any], anchors: dict[str, int]) -> list[CrossLink]:

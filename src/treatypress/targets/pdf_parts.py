@@ -28,11 +28,12 @@ import multiprocessing
 import os
 import re
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from ..cache import Cache
 from ..diagnostics import Diagnostic, error, has_errors, warning
 from ..index import render_print
 from ..pdf.join import JoinPart, join
@@ -56,6 +57,9 @@ from .pdf import (
 #: starting workers and joining costs about as much as a second core saves.
 PARALLEL_MIN_CHARS = 150_000
 
+#: About 55 A5 pages of Markdown: a part of a long book.
+PART_CHARS = 100_000
+
 _FOLIO_OFF = ("@page :left { @bottom-left { content: none !important; } } "
               "@page :right { @bottom-right { content: none !important; } }")
 # WeasyPrint gives stylesheets passed to render() the user origin: !important to win over the book's
@@ -71,7 +75,9 @@ class PartsBuild:
     problems: tuple[Diagnostic, ...]
     page_map: PageMap
     pages: int
-    parts: int  # body parts laid out at once
+    parts: int  # body parts
+    laid_out: int  # WeasyPrint layouts made (parts, contents, index, folio pages)
+    reused: int  # layouts taken from the build cache instead
 
 
 def unsafe_reason(book: ResolvedBook, variant: str) -> str | None:
@@ -97,10 +103,10 @@ def auto_jobs(book: ResolvedBook) -> int:
     return 1 if size < PARALLEL_MIN_CHARS else min(cores, 4)
 
 
-def build_in_parts(book: ResolvedBook, variant: str, jobs: int) -> PartsBuild:
+def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | None = None) -> PartsBuild:
     styles = Styles(book.config.root)
     printed = print_source(book)
-    groups = _split(printed, jobs)
+    groups = _split(printed, _part_count(book, jobs))
     page = page_rules(book, variant)
     identifier = book.config.identifier.encode()
     pdf_variant = VARIANTS[variant]
@@ -114,9 +120,10 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int) -> PartsBuild:
         specs.append(PartSpec(html, (page,) if number == 0 else (page, _FOLIO_OFF), book.config.root,
                               _notes(book, group), 0 if last else 1, pdf_variant, identifier, 1))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        layouts = _Layouts(pool, cache or Cache(None))
         # the biggest parts first, so the small front part fills in behind them
         order = sorted(range(len(specs)), key=lambda i: -len(specs[i].html))
-        futures = {i: pool.submit(lay_out_part, specs[i]) for i in order}
+        futures = {i: layouts.submit(specs[i]) for i in order}
         first = [futures[i].result() for i in range(len(specs))]
         front, body = first[0], first[1:]
         starts = [front.pages]
@@ -136,7 +143,7 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int) -> PartsBuild:
                         if entry["id"] in anchors and entry["id"] not in numbers and entry["kind"] != "front"})
         second: dict[str, Any] = {}
         html = _front_html(book, styles, printed, front_chapters, groups[0][0], numbers)
-        second["front"] = pool.submit(lay_out_part, PartSpec(html, (page, _TOC_NUMBERS), book.config.root,
+        second["front"] = layouts.submit(PartSpec(html, (page, _TOC_NUMBERS), book.config.root,
                                                              _notes(book, front_chapters), 1, pdf_variant,
                                                              identifier, 1))
         indexes = [ix for ix in book.indexes if ix.groups]
@@ -147,14 +154,14 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int) -> PartsBuild:
                           stylesheets=stylesheets(styles), first_page=int(labels[index_start]),
                           index_sections=[{"id": f"index-{ix.name}", "title": ix.title,
                                            "html": _markup(render_print(ix, refs))} for ix in indexes])
-            second["index"] = pool.submit(lay_out_part, PartSpec(html, (page,), book.config.root, (), 0,
+            second["index"] = layouts.submit(PartSpec(html, (page,), book.config.root, (), 0,
                                                                  pdf_variant, identifier, index_start + 1))
         kept = [part.pages for part in body]
         kept[-1] = index_start - starts[-1]
         for number in range(1, len(body)):
             html = _folio_html(book, styles, body[number].blank[:kept[number]],
                                starts[number] - body_start + 1)
-            second[f"folios-{number}"] = pool.submit(lay_out_part, PartSpec(
+            second[f"folios-{number}"] = layouts.submit(PartSpec(
                 html, (page_rules(book, variant, marks=False),), book.config.root, (), 0, None, identifier, 1))
         done = {name: future.result() for name, future in second.items()}
     problems = _problems(body + list(done.values()), labels, index_start,
@@ -163,7 +170,7 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int) -> PartsBuild:
     if front_again.pages != front.pages or front_again.anchors != front.anchors:
         raise PartsDiffer("the contents page changed length once its numbers were known")
     if has_errors(problems):
-        return PartsBuild(None, problems, page_map, total, len(body))
+        return PartsBuild(None, problems, page_map, total, len(body), layouts.laid_out, layouts.reused)
     join_parts = [JoinPart(front_again.pdf, front_again.pages, None, front_again.links)]
     for number, part in enumerate(body):
         overlay = done[f"folios-{number}"].pdf if number else None
@@ -180,7 +187,36 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int) -> PartsBuild:
     ranges = [LabelRange(0, "r", 1), LabelRange(body_start, "D", 1)]
     data = join(join_parts, _nest(outline), ranges)
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
-    return PartsBuild(Artifact(f"{book.config.slug}{suffix}.pdf", data), problems, page_map, pages, len(body))
+    return PartsBuild(Artifact(f"{book.config.slug}{suffix}.pdf", data), problems, page_map, pages, len(body),
+                      layouts.laid_out, layouts.reused)
+
+
+class _Layouts:
+    """Hands specs to the worker pool, unless the build cache already holds their layout."""
+
+    def __init__(self, pool: ProcessPoolExecutor, cache: Cache) -> None:
+        self.pool = pool
+        self.cache = cache
+        self.laid_out = 0  # parts actually laid out (the rest came from the cache)
+        self.reused = 0
+
+    def submit(self, spec: PartSpec) -> Future[PartLayout]:
+        key = self.cache.key("part", spec)
+        cached = self.cache.get("parts", key)
+        if isinstance(cached, PartLayout):
+            self.reused += 1
+            done: Future[PartLayout] = Future()
+            done.set_result(cached)
+            return done
+        self.laid_out += 1
+        future = self.pool.submit(lay_out_part, spec)
+        future.add_done_callback(lambda made: self._store(key, made))
+        return future
+
+    def _store(self, key: str, made: Future[PartLayout]) -> None:
+        if made.exception() is None:
+            layout = made.result()
+            self.cache.put("parts", key, layout, layout.inputs)
 
 
 class PartsDiffer(Exception):
@@ -191,6 +227,13 @@ def _markup(html: str) -> Any:
     from markupsafe import Markup
 
     return Markup(html)
+
+
+def _part_count(book: ResolvedBook, jobs: int) -> int:
+    """At least one body part per worker; more for a long book, so that a rebuild after an edit
+    lays out again only the part that changed (the others come from the build cache)."""
+    size = sum(len(chapter.parsed.source.text) for chapter in book.chapters)
+    return max(jobs, round(size / PART_CHARS))
 
 
 def _notes(book: ResolvedBook, chapters: Sequence[dict[str, Any]]) -> tuple[str, ...]:
