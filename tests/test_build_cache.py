@@ -54,7 +54,7 @@ def test_a_changed_style_file_is_a_miss(tmp_path: Path) -> None:
     (root / "styles" / "css" / "book.css").write_text("h1 { color: #800; }\n", encoding="utf-8")
     changed = _build(root, out)
     assert changed.reused == 0  # every part reads book.css
-    fresh = _build(root, tmp_path / "fresh", cache=False)
+    _build(root, tmp_path / "fresh", cache=False)
     assert _pdf(out) == _pdf(tmp_path / "fresh")
 
 
@@ -72,3 +72,19 @@ def test_a_changed_figure_is_a_miss(tmp_path: Path) -> None:
 def _build_fresh(root: Path, out: Path) -> Path:
     _build(root, out, cache=False)
     return out
+
+
+def test_formatted_citations_are_reused_and_follow_the_bibliography_file(tmp_path: Path) -> None:
+    root, out = _book(tmp_path), tmp_path / "out"
+    first = build_book(root, out, formats=("html",))
+    assert list((out / ".treatypress-cache" / "citations").glob("*.pickle"))
+    cold = (out / "small-book.html").read_bytes()
+    again = build_book(root, out, formats=("html",))
+    assert (out / "small-book.html").read_bytes() == cold
+    assert [d.format() for d in again.diagnostics] == [d.format() for d in first.diagnostics]
+    bib = root / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.strip().lower().startswith("title"))
+    bib.write_text(text.replace(title, title.replace("{", "{Renamed ", 1), 1), encoding="utf-8")
+    build_book(root, out, formats=("html",))
+    assert "Renamed" in (out / "small-book.html").read_text(encoding="utf-8")

@@ -93,7 +93,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         parsed = [parse_chapter(chapter, config.book.language) for chapter in manuscript.chapters]
     check(found)
     with stages.stage("resolve"):
-        book, found = resolve(config, parsed)
+        cache = Cache.in_output(options.out_dir or root / "dist") if options.cache else Cache(None)
+        book, found = resolve(config, parsed, cache)
         check(found)
         assert book is not None
 
@@ -104,9 +105,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     workers = _workers(book, config.pdf.variant, options.jobs) if "pdf" in options.formats else 1
     if workers > 1:  # before any WeasyPrint set-up in this process: the workers are forked from it
         with stages.stage("layout in parts"):
-            out_dir = options.out_dir or root / "dist"
-            in_parts = _pdf_in_parts(book, config.pdf.variant, workers,
-                                     Cache.in_output(out_dir) if options.cache else Cache(None))
+            in_parts = _pdf_in_parts(book, config.pdf.variant, workers, cache)
         if in_parts is not None:
             check(in_parts.problems)
             assert in_parts.artifact is not None
