@@ -13,14 +13,19 @@ short notes in one sentence, notes in lists, block quotes and tables, and
 enough of them that calls land on the last line of many pages and long notes
 fall near page ends. The output depends only on ``seed`` and ``notes``.
 
-Run ``python benchmarks/stressbook.py [seed] [notes] > book.html`` to look at
-one, or ``--pdf out.pdf`` to render it with treatypress' footnote CSS.
+``huge_notes`` makes that many notes (chosen by the seed) 200 to 260 words
+long, about half an A5 page each: the books on which the footnote check once
+raised false alarms (issue 10).
+
+Run ``python benchmarks/stressbook.py [seed] [notes] [huge] > book.html`` to
+look at one, or ``--pdf out.pdf`` to render it with treatypress' footnote CSS.
 """
 
 from __future__ import annotations
 
 import html
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -219,10 +224,23 @@ def _chapter(rng: random.Random, notes: _Notes, number: int, budget: int) -> str
     return "\n".join(parts)
 
 
-def stress_html(seed: int = 0, notes: int = 120, *, footnote_css: str | None = None) -> str:
+def _huge_notes(text: str, seed: int, count: int) -> str:
+    # A random stream of its own, so the rest of the book is the same with or without them.
+    rng = random.Random(f"huge-{seed}")
+    chosen = rng.sample(re.findall(r'<span class="footnote" id="(fn-[^"]+)">', text), count)
+    for ident in chosen:
+        words = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(200, 260)))
+        text = re.sub(rf'(<span class="footnote" id="{ident}">)[^<]*',
+                      lambda m, w=words: f"{m.group(1)}{w.capitalize()}.", text)  # type: ignore[misc]
+    return text
+
+
+def stress_html(seed: int = 0, notes: int = 120, *, footnote_css: str | None = None,
+                huge_notes: int = 0) -> str:
     """Return a complete HTML book with exactly ``notes`` page footnotes.
 
-    ``footnote_css`` replaces the ``@import`` of treatypress' footnotes.css.
+    ``footnote_css`` replaces the ``@import`` of treatypress' footnotes.css;
+    ``huge_notes`` of the notes are 200 to 260 words long.
     """
     rng = random.Random(seed)
     pool = _Notes(rng, notes)
@@ -236,18 +254,22 @@ def stress_html(seed: int = 0, notes: int = 120, *, footnote_css: str | None = N
         css = f'@import url("{FOOTNOTES_CSS.as_uri()}");\n{css}'
     else:
         css = f"{css}\n{footnote_css}"
+    body = "\n".join(chapters)
+    if huge_notes:
+        body = _huge_notes(body, seed, huge_notes)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>Footnote stress book (seed {seed})</title>\n"
         f"<style>{css}</style>\n</head>\n<body>\n"
         '<h1 class="booktitle">Footnote stress book</h1>\n'
-        + "\n".join(chapters) + "\n</body>\n</html>\n")
+        + body + "\n</body>\n</html>\n")
 
 
 def _main(argv: list[str]) -> None:
     pdf = argv[argv.index("--pdf") + 1] if "--pdf" in argv else None
     args = [a for a in argv if not a.startswith("--") and a != pdf]
-    text = stress_html(int(args[0]) if args else 0, int(args[1]) if len(args) > 1 else 120)
+    text = stress_html(int(args[0]) if args else 0, int(args[1]) if len(args) > 1 else 120,
+                       huge_notes=int(args[2]) if len(args) > 2 else 0)
     if pdf is None:
         sys.stdout.write(text)
         return

@@ -40,21 +40,23 @@ def test_unknown_key_suggests() -> None:
     style, _ = load_style("chicago-notes-bibliography", FIX, "en-US")
     assert style is not None and style.is_note_style
     cite = PlacedCitation(Citation((CiteItem("senn1963", line=41, col=7),), False), "manuscript/02-talks.md", 1, False)
-    _, problems = format_citations(bib, style, [cite], expand_ibid=False, link=True)
+    _, _, problems = format_citations(bib, style, [cite])
     assert [d.format() for d in problems] == [
         "manuscript/02-talks.md:41:7: error [cite-unknown] unknown citation key 'senn1963'\n"
         "  hint: did you mean 'senn1966' or 'senn1962'?"]
 
 
-def test_notes_fix_citeproc_py_gaps() -> None:
+def test_screen_note_links_entry_and_url() -> None:
     bib, _ = load_bibliography(FIX / "booklet.bib", "references.bib", ["senn1962"])
     style, _ = load_style("chicago-notes-bibliography", FIX, "en-US")
     assert style is not None
     cite = PlacedCitation(Citation((CiteItem("senn1962", locator="502"),), False), "m.md", 1, False)
-    result, _ = format_citations(bib, style, [cite], expand_ibid=False, link=True)
+    _, result, _ = format_citations(bib, style, [cite])
     note = result.notes[0]
     assert "Alfred Erich Senn" in note  # initialize="false"
     assert "1918–1921,”" in note  # punctuation-in-quote
     assert note.startswith('<a class="cite" href="#ref-senn1962">')
+    # the DOI is a link of its own, outside the citation's link (links do not nest)
+    assert '502</a>, <a class="url" href="https://doi.org/10.2307/3000451">https://doi.org/10.2307/3000451</a>.' in note
     assert result.bibliography[0].key == "senn1962" and result.bibliography_title == "Bibliography"
     assert not any(c in note for c in "{}\\$")

@@ -63,7 +63,7 @@ def test_unknown_and_mistyped_settings_are_reported_together(book_copy: Path, ca
     assert "manuscript/book.toml:6:1: error [config-unknown] unknown setting 'titel' in [book] of book.toml" in err
     assert "hint: known settings in [book]: title, subtitle," in err
     assert "error [config-type] [book] keywords must be a list of strings, not int 3" in err
-    assert "error [config-value] [pdf] variant = 'fancy' is not one of: accessible, plain, press" in err
+    assert "error [config-value] [pdf] variant: 'fancy' is not one of: accessible, plain, press" in err
 
 
 def test_broken_front_matter(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -128,8 +128,11 @@ def test_stylesheet_reaching_outside_the_book_is_refused(book_copy: Path, capsys
     code = main(["build", str(book_copy), "--format", "pdf", "--quiet"])
     err = capsys.readouterr().err
     assert code == 1
-    assert f"error [outside-book] a style or layout asks for '{(tmp_path / 'evil.css').as_uri()}'" in err
-    assert "error [remote-resource] a style or layout asks for 'https://example.org/bg.png'" in err
+    # checked before the layout, at the stylesheet's line, and each reported once
+    outside = f"styles/css/book.css:1:9: error [outside-book] the stylesheet asks for '{(tmp_path / 'evil.css').as_uri()}'"
+    assert err.count(outside) == 1, err
+    remote = "styles/css/book.css:2:20: error [remote-resource] the stylesheet asks for 'https://example.org/bg.png'"
+    assert err.count(remote) == 1, err
     assert not (book_copy / "dist").exists()
 
 

@@ -64,7 +64,7 @@ def test_a_wrong_value_is_a_located_error(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "treatypress", "check", str(root)], capture_output=True, text=True,
                          check=False)
     assert run.returncode == 1
-    assert re.search(r"manuscript/book.toml:\d+:1: error \[config-value\] \[epub\] print_page_numbers = "
+    assert re.search(r"manuscript/book.toml:\d+:1: error \[config-value\] \[epub\] print_page_numbers: "
                      r"'sometimes' is not one of: auto, always, never", run.stderr + run.stdout)
 
 

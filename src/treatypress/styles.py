@@ -7,10 +7,15 @@ each refusal is kept so the build can fail with a message instead of a silently 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
+
+from .config import PAGE_SIZES, BookConfig
+from .diagnostics import Diagnostic, Location, error, warning
 
 if TYPE_CHECKING:  # WeasyPrint is imported only by the targets that lay pages out (issue 12)
     import weasyprint
@@ -62,3 +67,99 @@ class Styles:
                 if font.suffix.lower() in (".ttf", ".otf", ".woff", ".woff2"):
                     found[font.name] = font
         return tuple(found[name] for name in sorted(found))
+
+
+# --- the book's own style files, checked before anything is laid out ---------------------------
+# Every file under styles/ reaches some edition: CSS is read by WeasyPrint or copied whole into
+# the EPUB and the web edition (where a reader, not this tool, would follow its URLs). So each
+# is checked here, once, with its line, in the resolve stage that `check` also runs.
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def check_styles(config: BookConfig) -> tuple[Diagnostic, ...]:
+    root = config.root
+    folder = root / "styles"
+    problems: list[Diagnostic] = []
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        rel = path.relative_to(root).as_posix()
+        if not path.resolve().is_relative_to(root.resolve()):
+            problems.append(error("outside-book", f"{rel} leads outside the book folder", Location(rel),
+                                  "copy the file into styles/ instead of linking to it"))
+        elif path.suffix == ".css" and path.is_file():
+            problems.extend(_check_css(path, rel, root, config))
+    return tuple(problems)
+
+
+def _check_css(path: Path, rel: str, root: Path, config: BookConfig) -> Iterator[Diagnostic]:
+    import tinycss2  # only a book with its own CSS pays for the CSS parser
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        yield error("not-utf8", f"the file is not UTF-8 ({exc.reason} at byte {exc.start})", Location(rel),
+                    "save the file as UTF-8")
+        return
+    rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+    for node, url in _urls(rules):
+        where = Location(rel, node.source_line, node.source_column)
+        problem = _url_problem(url, path.parent, root)
+        if problem:
+            code, what, hint = problem
+            yield error(code, f"the stylesheet asks for '{url}', which {what}", where, hint)
+    for rule in rules:
+        if rule.type == "error":
+            yield warning("css-syntax", f"CSS syntax error: {rule.message}",
+                          Location(rel, rule.source_line, rule.source_column), "WeasyPrint ignores the rule")
+        elif rule.type == "at-rule" and rule.lower_at_keyword == "page" and rel == "styles/css/book.css":
+            yield from _page_size(rule, rel, config)
+
+
+def _urls(nodes: Sequence[Any]) -> Iterator[tuple[Any, str]]:
+    """Every URL in a stylesheet: url(...) tokens, url("...") functions, @import "...", walking
+    the raw component values (so nothing nested in @media, @font-face or a block is missed)."""
+    for node in nodes:
+        if node.type == "url":
+            yield node, node.value
+        elif node.type == "function" and node.lower_name in ("url", "src", "image-set", "image"):
+            strings = [a for a in node.arguments if a.type == "string"]
+            if node.lower_name in ("url", "src") and strings:
+                yield node, strings[0].value
+        elif node.type == "at-rule" and node.lower_at_keyword == "import":
+            first = next((t for t in node.prelude if t.type not in ("whitespace", "comment")), None)
+            if first is not None and first.type == "string":
+                yield node, first.value
+        for attribute in ("prelude", "content", "arguments"):
+            children = getattr(node, attribute, None)
+            if isinstance(children, list):
+                yield from _urls(children)
+
+
+def _url_problem(url: str, base: Path, root: Path) -> tuple[str, str, str] | None:
+    url = url.strip()
+    scheme = _SCHEME.match(url)
+    if not url or url.startswith(("data:", "#")):
+        return None
+    if url.startswith("//") or (scheme and scheme[1].lower() != "file"):
+        return ("remote-resource", "is on the network; a build never reads the network",
+                "copy the file into the book folder and use a relative path")
+    path = Path(unquote(urlparse(url).path)) if scheme else base / unquote(url.split("#")[0].split("?")[0])
+    if not path.resolve().is_relative_to(root.resolve()):
+        return "outside-book", "is outside the book folder", "copy the file into the book folder"
+    return None
+
+
+def _page_size(rule: Any, rel: str, config: BookConfig) -> Iterator[Diagnostic]:
+    """book.css setting the page size: the setting wins (its CSS is applied as !important)."""
+    import tinycss2
+
+    for declaration in tinycss2.parse_blocks_contents(rule.content or []):
+        if declaration.type != "declaration" or declaration.lower_name != "size":
+            continue
+        value = tinycss2.serialize(declaration.value).strip()
+        named = {name.lower(): size for name, size in PAGE_SIZES.items()}
+        if named.get(value.lower(), value) != config.page_size:
+            yield warning("css-page-size", f"{rel} sets @page {{ size: {value} }}, but [pdf] page_size "
+                          f"({config.pdf.page_size}) wins", Location(rel, declaration.source_line,
+                                                                     declaration.source_column),
+                          "set the trim size with [pdf] page_size in book.toml or --page-size, and remove "
+                          "'size' from the CSS")

@@ -1,4 +1,4 @@
-"""Stage 4: references.bib -> CSL-JSON -> citeproc-py -> HTML notes and bibliography.
+"""Stage 4: references.bib -> CSL-JSON -> Pandoc's citeproc -> HTML notes and bibliography.
 
 Public API: :func:`load_bibliography`, :func:`load_style`, :func:`format_citations`.
 """
@@ -8,11 +8,26 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from treatypress.bibliography.bibtex import check_blocks, check_required, parse_selected, scan
+from treatypress.bibliography.bibtex import (
+    check_blocks,
+    check_required,
+    parse_selected,
+    scan,
+)
 from treatypress.bibliography.csl_json import to_csl
-from treatypress.bibliography.formatter import CitationStyle, format_citations, load_style
+from treatypress.bibliography.formatter import (
+    CitationStyle,
+    format_citations,
+    load_style,
+)
 from treatypress.bibliography.types import (
-    BibEntry, BibRecord, Bibliography, Citation, CiteItem, FormattedCitations, PlacedCitation,
+    BibEntry,
+    Bibliography,
+    BibRecord,
+    Citation,
+    CiteItem,
+    FormattedCitations,
+    PlacedCitation,
 )
 from treatypress.diagnostics import Diagnostic, Location, error, warning
 
@@ -46,7 +61,7 @@ def load_bibliography(
         missing = check_required(entry, display_path)
         if missing:
             problems.append(missing)
-        records[key] = BibRecord(key, entry.line, to_csl(entry))
+        records[key] = BibRecord(key, entry.line, to_csl(entry), _skipbib(entry.fields.get("options", "")))
     all_keys = tuple(dict.fromkeys(b.key for b in blocks if b.key))
     if "*" not in wanted:
         uncited = [k for k in all_keys if k not in set(wanted)]
@@ -57,3 +72,8 @@ def load_bibliography(
                                     Location(display_path), "cite them, list them in nocite, or delete them"))
     bib = Bibliography(display_path, records, all_keys, tuple(nocite))
     return bib, tuple(problems)
+
+
+def _skipbib(options: str) -> bool:
+    """biblatex's per-entry ``options = {skipbib}`` (or ``skipbib=true``)."""
+    return any(o.replace(" ", "").lower() in ("skipbib", "skipbib=true") for o in options.split(","))

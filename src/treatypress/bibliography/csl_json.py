@@ -13,9 +13,9 @@ import re
 from html import escape
 from typing import Any
 
-from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.middlewares.names import parse_single_name_into_parts
 
-from treatypress.bibliography.bibtex import DecodedEntry
+from treatypress.bibliography.bibtex import DecodedEntry, decode
 
 TYPES = {
     "article": "article-journal", "book": "book", "mvbook": "book", "inbook": "chapter",
@@ -52,12 +52,14 @@ def to_csl(entry: DecodedEntry) -> dict[str, Any]:
         f = {**f, "institution": f.get("school", "")}
     for name, var in _NAMES.items():
         if f.get(name) and var not in item:
-            item[var] = [_name(n) for n in split_multiple_persons_names(f[name])]
+            # names are split and parsed as written, braces and all: {{Baltic Port Archive}} is one
+            # corporate name, {Barnes and Noble} one name, not two
+            item[var] = [_name(n) for n in split_names(entry.raw.get(name, f[name]))]
     for name, var in _TEXT.items():
         if f.get(name):
             item[var] = f[name]
-    if "publisher" not in item and (f.get("institution") or f.get("organization")):
-        item["publisher"] = f.get("institution") or f["organization"]
+    if "publisher" not in item and (f.get("institution") or f.get("organization") or f.get("howpublished")):
+        item["publisher"] = f.get("institution") or f.get("organization") or f["howpublished"]
     if f.get("location") or f.get("address"):
         item["publisher-place"] = f.get("location") or f["address"]
     if f.get("pages"):
@@ -94,23 +96,55 @@ def to_csl(entry: DecodedEntry) -> dict[str, Any]:
     return item
 
 
+def split_names(text: str) -> list[str]:
+    """A BibTeX name list split at " and " outside braces. (bibtexparser's splitter drops
+    accent commands such as the "\\v" of "\\v{Z}alys".)"""
+    names: list[str] = []
+    depth, start = 0, 0
+    for match in re.finditer(r"[{}]|\s+and\s+", text, flags=re.IGNORECASE):
+        token = match.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            names.append(text[start:match.start()])
+            start = match.end()
+    names.append(text[start:])
+    return [n.strip() for n in names if n.strip()]
+
+
 def _name(text: str) -> dict[str, str]:
     text = text.strip()
+    if _wholly_braced(text):  # a corporate author: printed as written, never inverted
+        return {"literal": decode(text[1:-1])}
     parts = parse_single_name_into_parts(text, strict=False)
     if not parts.last and not parts.first:
-        return {"literal": text}
-    name: dict[str, str] = {"family": " ".join(parts.last)}
+        return {"literal": decode(text)}
+    name: dict[str, str] = {"family": decode(" ".join(parts.last))}
     if parts.first:
-        name["given"] = " ".join(parts.first)
+        name["given"] = decode(" ".join(parts.first))
     if parts.von:
-        name["non-dropping-particle"] = " ".join(parts.von)
+        name["non-dropping-particle"] = decode(" ".join(parts.von))
     if parts.jr:
-        name["suffix"] = " ".join(parts.jr)
+        name["suffix"] = decode(" ".join(parts.jr))
     return name
 
 
+def _wholly_braced(text: str) -> bool:
+    """``{...}`` whose first brace closes at the very end."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    depth = 0
+    for i, char in enumerate(text):
+        depth += (char == "{") - (char == "}")
+        if depth == 0:
+            return i == len(text) - 1
+    return False
+
+
 def _title(text: str, protected: tuple[str, ...], english: bool) -> str:
-    """Escape for citeproc-py's markup-aware strings; English titles go to sentence case."""
+    """Escape for CSL-JSON's markup-aware strings (Pandoc reads them); English titles go to sentence case."""
     if not text:
         return ""
     # mark protected words so sentence casing and CSL title casing leave them alone

@@ -65,6 +65,9 @@ class BibRecord:
     key: str
     line: int  # 1-based line of the "@type{" in the .bib file
     csl: dict[str, Any] = field(hash=False)  # CSL-JSON item (id = key); treat as read-only
+    # biblatex's ``options = {skipbib}``: cite it, never list it (and no warning when the style
+    # would leave it out anyway, e.g. an encyclopedia entry in Chicago)
+    skip_bib: bool = False
 
 
 @dataclass(frozen=True)

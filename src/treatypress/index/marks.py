@@ -26,8 +26,13 @@ DEFAULT_INDEX = "general"
 _SPACE = re.compile(r"\s+")
 
 
+_APOSTROPHE = re.compile(r"(?<=\w)'")
+
+
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    # An attribute value is not touched by the text's smart typography: its apostrophes are
+    # made typographic here, so "People's" in idx="..." prints as the text's "People’s".
+    return _APOSTROPHE.sub("\u2019", _SPACE.sub(" ", text).strip())
 
 
 def _split_levels(value: str) -> tuple[str, ...]:

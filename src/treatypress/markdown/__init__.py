@@ -21,8 +21,10 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from ..diagnostics import Diagnostic, Location, error
 from ..manuscript import ChapterSource
 from .captions import table_captions_plugin
+from .checks import checks_plugin, refusals
 from .citations import citations_plugin
 from .divs import fenced_divs_plugin
 from .headings import heading_attrs_plugin
@@ -37,6 +39,7 @@ class ParsedChapter:
     tokens: tuple[Token, ...]
     footnotes: Mapping[int, Mapping[str, Any]]  # the footnote plugin's list: id -> label/count
     unreferenced_footnotes: tuple[str, ...]  # labels defined but never called
+    problems: tuple[Diagnostic, ...] = ()  # what the parser accepted but the book must not (checks.py)
 
 
 @lru_cache(maxsize=8)
@@ -53,6 +56,7 @@ def make_parser(language: str) -> MarkdownIt:
     md.use(heading_attrs_plugin)
     md.use(table_captions_plugin)
     md.use(number_ranges_plugin)
+    md.use(checks_plugin)
     return md
 
 
@@ -75,4 +79,13 @@ def parse_chapter(source: ChapterSource, language: str) -> ParsedChapter:
     tokens = make_parser(language).parse(source.text, env)
     footnotes = env.get("footnotes", {})
     unused = tuple(label[1:] for label, number in footnotes.get("refs", {}).items() if number < 0)
-    return ParsedChapter(source, tuple(tokens), footnotes.get("list", {}), unused)
+    lines = source.text.split("\n")
+    problems = []
+    for refusal in refusals(env):
+        line = refusal.line
+        if line < 0:  # an inline note's tokens carry no line: the first line that shows the text
+            line = next((n for n, text in enumerate(lines) if refusal.needle and refusal.needle in text), -1)
+        col = lines[line].find(refusal.needle) + 1 if 0 <= line < len(lines) and refusal.needle else 0
+        problems.append(error(refusal.code, refusal.message, Location(source.rel, line + 1 if line >= 0 else 0,
+                                                                      max(col, 1) if line >= 0 else 0), refusal.hint))
+    return ParsedChapter(source, tuple(tokens), footnotes.get("list", {}), unused, tuple(problems))

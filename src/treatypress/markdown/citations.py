@@ -56,7 +56,8 @@ _LABELS["sub verbo"] = "sub-verbo"
 _LABELS.pop("sub", None)
 _LABELS.pop("verbo", None)
 _LABEL_ALT = "|".join(re.escape(t) for t in sorted(_LABELS, key=len, reverse=True))
-_LOC_VALUE = r"[\divxlcdmIVXLCDM]+[a-z]?(?:\s*(?:[-–—]|,|&|and)\s*[\divxlcdmIVXLCDM]+[a-z]?)*"
+# as in Pandoc: "213 & 235" is page 213 followed by "& 235" (only ranges and lists with "," count)
+_LOC_VALUE = r"[\divxlcdmIVXLCDM]+[a-z]?(?:\s*(?:[-–—]|,)\s*[\divxlcdmIVXLCDM]+[a-z]?)*"
 _LOCATOR_RE = re.compile(
     rf"^,?\s*(?:\{{(?P<braced>[^{{}}]*)\}}|(?:(?P<label>{_LABEL_ALT})(?![\w])\s*)?(?P<value>{_LOC_VALUE}))"
     r"(?P<rest>(?=[\s,;.)]|$).*)$",

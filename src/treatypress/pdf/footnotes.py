@@ -121,6 +121,8 @@ class _Line:
     bottom: float
     block: Any  # the ElementTree element of the line's block box
     chapter: Any  # nearest <section> (or root) element, to tell flows apart
+    orphans: int = 2  # the block's ``orphans`` and ``widows``: how it may be split
+    widows: int = 2
 
 
 @dataclass
@@ -130,7 +132,9 @@ class _PageFacts:
     area_top: float  # top of the footnote area, or the content box's bottom
     lines: list[_Line] = field(default_factory=list)
     calls: list[tuple[str, Any]] = field(default_factory=list)  # (note id, block)
+    call_tops: dict[str, float] = field(default_factory=dict)  # note id -> top of its call
     notes: list[tuple[str, float, float]] = field(default_factory=list)  # id, top, bottom
+    area_overhead: float = 0.0  # the footnote area's height beyond its notes (rule, padding)
 
 
 def _element_id(box: Any) -> str:
@@ -140,26 +144,31 @@ def _element_id(box: Any) -> str:
     return str(element.get("id") or "")
 
 
-def _walk_body(box: Any, facts: _PageFacts, block: Any, chapter: Any) -> None:
+def _walk_body(box: Any, facts: _PageFacts, block: Any, chapter: Any,
+               split: tuple[int, int] = (2, 2)) -> None:
     """Collect line boxes and note calls from a page's body, depth first."""
     if isinstance(box, boxes.BlockContainerBox):
         element = getattr(box, "element", None)
         if element is not None and "::" not in box.element_tag:
             block = element
+            split = (int(box.style["orphans"]), int(box.style["widows"]))
             if element.tag == "section":
                 chapter = element
     if isinstance(box, boxes.LineBox):
         facts.lines.append(_Line(box.position_y, box.position_y + box.height,
-                                 block, chapter))
+                                 block, chapter, *split))
     tag = getattr(box, "element_tag", "")
     if tag.endswith("::footnote-call") and _NOTE_ID.fullmatch(_element_id(box)):
         facts.calls.append((_element_id(box), block))
+        facts.call_tops.setdefault(_element_id(box), box.position_y)
     elif tag == "a" and _element_id(box).startswith(_CALL_ANCHOR_PREFIX):
         # The empty anchor right before the call: a second witness that also
         # works if a stylesheet drops the ::footnote-call box.
-        facts.calls.append(("fn-" + _element_id(box)[len(_CALL_ANCHOR_PREFIX):], block))
+        ident = "fn-" + _element_id(box)[len(_CALL_ANCHOR_PREFIX):]
+        facts.calls.append((ident, block))
+        facts.call_tops.setdefault(ident, box.position_y)
     for child in getattr(box, "children", ()):
-        _walk_body(child, facts, block, chapter)
+        _walk_body(child, facts, block, chapter, split)
 
 
 def _walk_area(box: Any, facts: _PageFacts) -> None:
@@ -184,6 +193,9 @@ def _page_facts(number: int, page: weasyprint.Page) -> _PageFacts:
         if isinstance(child, boxes.FootnoteAreaBox):
             facts.area_top = child.position_y
             _walk_area(child, facts)
+            if facts.notes:
+                spanned = facts.notes[-1][2] - facts.notes[0][1]
+                facts.area_overhead = max(0.0, child.margin_height() - spanned)
         elif not isinstance(child, boxes.MarginBox):
             _walk_body(child, facts, getattr(child, "element", None),
                        getattr(child, "element", None))
@@ -281,12 +293,36 @@ def _half_empty_pages(pages: Sequence[_PageFacts]) -> Iterator[FootnoteProblem]:
         opener = following.lines[0]
         if fill >= HALF_EMPTY_FILL or facts.lines[-1].chapter is not opener.chapter:
             continue
+        if not _could_have_started(facts, following):
+            continue  # its first lines and their notes need more room than the page had left
         calls = [ident for ident, block in following.calls if block is opener.block]
         if calls:
             yield FootnoteProblem(
                 "half-empty-page", calls[0], following.number, following.number,
                 f"page {facts.number} is {fill:.0%} full because the paragraph "
                 f"holding footnote {calls[0]} moved to page {following.number}")
+
+
+def _could_have_started(facts: _PageFacts, following: _PageFacts) -> bool:
+    """Whether the block opening ``following`` had room to start at the foot of ``facts``.
+
+    The least of it that could start there is its first ``orphans`` lines (the whole of it
+    when it is too short to split) with the notes called on those lines, which must sit on the
+    same page, plus the footnote rule and padding if the page had no notes yet. A page left
+    half empty because a long note could not have fitted is the honest layout (the note stays
+    with its call), not a misplacement.
+    """
+    opener = following.lines[0]
+    lines = [line for line in following.lines if line.block is opener.block]
+    if len(lines) >= opener.orphans + opener.widows:
+        lines = lines[:max(opener.orphans, 1)]
+    top, bottom = lines[0].top, lines[-1].bottom
+    called = {ident for ident, block in following.calls
+              if block is opener.block and top - 0.5 <= following.call_tops.get(ident, top) <= bottom + 0.5}
+    need = bottom - top + sum(end - start for ident, start, end in following.notes if ident in called)
+    if called and not facts.notes:
+        need += following.area_overhead
+    return need <= facts.area_top - facts.lines[-1].bottom + 0.5
 
 
 def note_ids(html: weasyprint.HTML) -> tuple[str, ...]:

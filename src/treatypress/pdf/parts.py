@@ -22,9 +22,12 @@ from weasyprint.text.fonts import FontConfiguration
 from ..diagnostics import Diagnostic
 from ..styles import Styles
 from .footnotes import FootnoteProblem, render_with_footnote_repair
+from .pagefit import find_faults, mend
+from .pages import page_contents
 from .typography import TypographyProblem, check_typography
 
 SCALE = 0.75  # PDF points per CSS pixel, as WeasyPrint writes them
+FIT_PASSES = 2  # as targets/pdf.py: layouts spent at most on mending float gaps and short pages
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,6 @@ class PartSpec:
     drop_last: int  # pages to drop at the end: the sentinel page that made WeasyPrint add a blank verso
     pdf_variant: str | None  # WeasyPrint's pdf_variant
     identifier: bytes  # pdf_identifier: the same for every part, the join keeps the first part's /ID
-    first_page: int  # physical number (1-based) of the part's first page in the book, for messages
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class PartLayout:
     links: tuple[CrossLink, ...]
     bookmarks: tuple[Bookmark, ...]
     footnote_problems: tuple[FootnoteProblem, ...]
-    typography: tuple[TypographyProblem, ...]  # pages numbered as in the whole book
+    typography: tuple[TypographyProblem, ...]  # pages numbered within the part, from 1
     refused: tuple[Diagnostic, ...]  # what the safe fetcher refused
     layouts: int  # full layouts of this part: 1 unless a footnote was repaired
     inputs: dict[str, str]  # every file WeasyPrint looked for -> SHA-256 of its content ("" if missing)
@@ -82,8 +84,15 @@ def lay_out_part(spec: PartSpec) -> PartLayout:
     fonts = FontConfiguration()
     source, fetcher = Styles(spec.root).weasyprint_html(spec.html)
     sheets = [weasyprint.CSS(string=css, font_config=fonts) for css in spec.stylesheets]
-    result = render_with_footnote_repair(source, sheets, expected=list(spec.expected_notes), font_config=fonts,
-                                         pdf_tags=False)
+    expected = list(spec.expected_notes)
+    result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts, pdf_tags=False)
+    layouts = result.layouts
+    for _ in range(FIT_PASSES):  # float gaps and short chapter ends, mended as in a one-process layout
+        pages = page_contents(result.document)
+        if not mend(pages, find_faults(pages), source.etree_element):
+            break
+        result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts, pdf_tags=False)
+        layouts += result.layouts
     full = result.document
     kept = full.pages[:len(full.pages) - spec.drop_last]
     document = full.copy(kept)
@@ -92,14 +101,15 @@ def lay_out_part(spec: PartSpec) -> PartLayout:
         for name in page.anchors:
             anchors.setdefault(name, number)
     links = tuple(_cross_links(kept, anchors))
-    typography = check_typography(document, spec.first_page)
+    # checked with the sentinel's page, as the whole book has a page after the part's last one
+    typography = tuple(found for found in check_typography(full) if found.page <= len(kept))
     buffer = BytesIO()
     document.write_pdf(buffer, pdf_variant=spec.pdf_variant, pdf_identifier=spec.identifier, pdf_tags=False,
                        uncompressed_pdf=False)
     return PartLayout(buffer.getvalue(), len(kept), anchors,
                       tuple(bool(page._page_box.page_type.blank) for page in kept), links,
                       tuple(_bookmarks(document.make_bookmark_tree(SCALE, transform_pages=True))),
-                      result.problems, typography, tuple(fetcher.refused), result.layouts, dict(fetcher.read))
+                      result.problems, typography, tuple(fetcher.refused), layouts, dict(fetcher.read))
 
 
 def _cross_links(pages: list[Any], anchors: dict[str, int]) -> list[CrossLink]:

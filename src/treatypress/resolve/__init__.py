@@ -6,9 +6,10 @@ every problem found is returned with its place, so one run reports all of them.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
-
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from markdown_it.token import Token
@@ -27,7 +28,9 @@ from .model import Heading, Note, ResolvedBook, ResolvedChapter
 from .resources import check_resource
 from .walk import Visit, main_tokens, reading_order
 
-__all__ = ["resolve", "ResolvedBook", "ResolvedChapter", "Heading", "Note"]
+_RAW_IDS = re.compile(r'\sid="([^"]+)"')  # raw HTML as the sanitiser wrote it (markdown/rawhtml.py)
+
+__all__ = ["Heading", "Note", "ResolvedBook", "ResolvedChapter", "resolve"]
 
 
 def resolve(config: BookConfig, chapters: Sequence[ParsedChapter], cache: Cache | None = None
@@ -46,7 +49,16 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter], cache: Cache 
     resolved: list[ResolvedChapter] = []
     for index, chapter in enumerate(chapters):
         rel, text = chapter.source.rel, chapter.source.text
+        problems.extend(chapter.problems)
         headings = _headings(chapter, index, ids, heading_ids, problems)
+        if not headings:
+            # The contents, the running head and the EPUB's navigation all point at the
+            # chapter's heading; a chapter without one would get a link to nowhere.
+            first = next((t.map[0] + 1 for t in chapter.tokens if t.map and t.type != "front_matter"), 0)
+            problems.append(error("chapter-no-heading", "the chapter has no heading" if first else
+                                  "the chapter is empty", Location(rel, first, 1 if first else 0),
+                                  "start it with '# Title'; a chapter that should not be in the book belongs "
+                                  "out of [contents]"))
         chapter_id = headings[0].id if headings else ids.automatic(Path(rel).stem, Location(rel))
         # The heading as typeset wins; front matter titles get the same quotes and dashes.
         language = config.book.language
@@ -59,10 +71,13 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter], cache: Cache 
             if token.type == "footnote_ref":
                 if token.meta.get("subId", 0) > 0:
                     problems.append(error("footnote-reused", f"footnote [^{token.meta.get('label')}] is "
-                                          "called twice", locate(rel, text, visit.block, f"[^{token.meta.get('label')}]"),
+                                          "called twice", locate(rel, text, visit.block, f"[^{token.meta.get('label')}]",
+                                                                   token.meta.get("subId", 0)),
                                           "a note is printed once; write a second note or refer to it in words"))
                     continue
-                note = _note(chapter_id, index, len(notes) + 1, token.meta["id"], None, ids, rel)
+                label = token.meta.get("label")
+                note = _note(chapter_id, index, len(notes) + 1, token.meta["id"], None, ids, rel,
+                             locate(rel, text, visit.block, f"[^{label}]" if label else "^["))
                 notes.append(note)
                 note_calls[id(token)] = note
             elif token.type == "citation":
@@ -71,7 +86,9 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter], cache: Cache 
                 number = len(notes) if in_note else len(notes) + 1
                 placed.append(PlacedCitation(token.meta["citation"], rel, _global_number(resolved, number), in_note))
                 if not in_note:
-                    note = _note(chapter_id, index, number, None, len(placed) - 1, ids, rel)
+                    first_item = token.meta["citation"].items[0]
+                    note = _note(chapter_id, index, number, None, len(placed) - 1, ids, rel,
+                                 Location(rel, first_item.line or 0, first_item.col or 0))
                     notes.append(note)
                     note_calls[id(token)] = note
             elif token.type == "text" and "[^" in token.content:
@@ -79,6 +96,12 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter], cache: Cache 
                 problems.append(error("footnote-undefined", f"footnote {label} has no definition",
                                       locate(rel, text, visit.block, label),
                                       f"add a line '{label}: the note text' after the paragraph"))
+            elif token.type in ("html_inline", "html_block"):
+                for raw_id in _RAW_IDS.findall(token.content):  # ids written in raw HTML are ids too
+                    _, problem = ids.explicit(html_lib.unescape(raw_id),
+                                              locate(rel, text, visit.block or token, f'id="{raw_id}"'))
+                    if problem:
+                        problems.append(problem)
             elif token.type == "image":
                 src = token.attrGet("src") or ""
                 if config.pdf.variant == "accessible" and not token.attrGet("alt"):
@@ -139,10 +162,10 @@ def _global_number(done: list[ResolvedChapter], number: int) -> int:
 
 
 def _note(chapter_id: str, chapter: int, number: int, footnote: int | None, citation: int | None,
-          ids: IdRegistry, rel: str) -> Note:
+          ids: IdRegistry, rel: str, where: Location) -> Note:
     note_id = ids.reserve(f"fn-{chapter_id}-{number}", Location(rel))
     ref_id = ids.reserve(f"fnref-{chapter_id}-{number}", Location(rel))
-    return Note(chapter, number, note_id, ref_id, footnote, citation)
+    return Note(chapter, number, note_id, ref_id, footnote, citation, where)
 
 
 def _headings(chapter: ParsedChapter, index: int, ids: IdRegistry, heading_ids: dict[int, str],
@@ -248,7 +271,7 @@ def _cached_citations(config: BookConfig, placed: list[PlacedCitation], problems
 def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems: list[Diagnostic]
                       ) -> tuple[bool, dict[str, list[str]], dict[str, list[str]], tuple[tuple[str, str], ...],
                                  str] | None:
-    """Format every citation twice: as printed, and for screens, where ibid. is spelled out."""
+    """Format every citation as printed, and for screens, where ibid. is spelled out."""
     settings = config.citations
     bib_path = config.root / settings.bibliography
     wanted = {item.key for p in placed for item in p.citation.items} | set(settings.nocite)
@@ -264,22 +287,25 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
     bib, found = load_bibliography(bib_path, settings.bibliography, wanted, nocite=settings.nocite)
     problems.extend(found)
     style, found = load_style(settings.style, config.root, config.book.language)
-    problems.extend(found)
+    problems.extend(_at_setting(config, "citations.style", found))
     if style is None or has_errors(found):
         return None
-    html: dict[str, list[str]] = {}
-    in_text: dict[str, list[str]] = {}
-    bibliography: tuple[tuple[str, str], ...] = ()
-    title = ""
-    for target, expand in (("print", False), ("screen", True)):
-        formatted, found = format_citations(bib, style, placed, expand_ibid=expand, link=target == "screen")
-        if target == "print":
-            problems.extend(found)
-        html[target] = [_no_break_locators(note) for note in formatted.notes]
-        in_text[target] = list(formatted.in_text)
-        bibliography = tuple((entry.key, entry.html) for entry in formatted.bibliography)
-        title = settings.bibliography_title or formatted.bibliography_title
+    printed, screen, found = format_citations(bib, style, placed)  # one Pandoc run for both
+    problems.extend(found)
+    html = {target: [_no_break_locators(note) for note in done.notes]
+            for target, done in (("print", printed), ("screen", screen))}
+    in_text = {"print": list(printed.in_text), "screen": list(screen.in_text)}
+    bibliography = tuple((entry.key, entry.html) for entry in printed.bibliography)
+    title = settings.bibliography_title or printed.bibliography_title
     return style.is_note_style, html, in_text, bibliography, title
+
+
+def _at_setting(config: BookConfig, key: str, found: tuple[Diagnostic, ...]) -> list[Diagnostic]:
+    """A problem the citation stage finds with a setting (an unknown style) is shown at the
+    setting's line in book.toml (or at its flag), not at the file as a whole."""
+    where = config.where(key)
+    return [replace(d, location=where) if d.location is None or (d.location.path.endswith("book.toml")
+                                                                 and not d.location.line) else d for d in found]
 
 
 _LOCATOR = re.compile(r"\b(pp?|chap|sec|vol|no|nos|fig|n|para|pt|col|ch)\. (?=[\dIVXLCivxlc])")
@@ -292,8 +318,6 @@ def _no_break_locators(html: str) -> str:
 
 def _drop_citation_notes(chapters: list[ResolvedChapter], calls: dict[int, Note]
                          ) -> tuple[list[ResolvedChapter], dict[int, Note]]:
-    from dataclasses import replace
-
     renumbered: dict[tuple[int, int], Note] = {}
     out = []
     for chapter in chapters:

@@ -7,8 +7,9 @@ from markdown_it.token import Token
 from ..diagnostics import Location
 
 
-def locate(rel: str, text: str, block: Token | None, needle: str = "") -> Location:
-    """The line of ``block`` and, when ``needle`` is found on its lines, its column."""
+def locate(rel: str, text: str, block: Token | None, needle: str = "", nth: int = 0) -> Location:
+    """The line of ``block`` and, when ``needle`` is found on its lines, the column of its
+    ``nth`` occurrence there (0: the first)."""
     if block is None or not block.map:
         return Location(rel)
     first, last = block.map
@@ -16,6 +17,9 @@ def locate(rel: str, text: str, block: Token | None, needle: str = "") -> Locati
     if needle:
         for number in range(first, min(last, len(lines))):
             col = lines[number].find(needle)
+            while col >= 0 and nth > 0:
+                nth -= 1
+                col = lines[number].find(needle, col + 1)
             if col >= 0:
                 return Location(rel, number + 1, col + 1)
     return Location(rel, first + 1, 1)

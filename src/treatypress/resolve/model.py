@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..config import BookConfig
+from ..diagnostics import Location
 from ..index import Index, IndexMark
 from ..markdown import ParsedChapter
 
@@ -33,6 +34,13 @@ class Note:
     ref_id: str  # "fnref-<chapter id>-<n>", the call
     footnote: int | None  # the footnote plugin's id, for a written note
     citation: int | None  # index into ResolvedBook.citations, for a note made from a citation
+    location: Location | None = None  # where the call is in the chapter, for messages about the note
+
+
+def note_location(notes: Mapping[str, Note] | tuple[Note, ...], note_id: str, fallback: str) -> Location:
+    """Where the note ``note_id`` is called (a laid-out page's problem is blamed on that line)."""
+    found = notes.get(note_id) if isinstance(notes, Mapping) else next((n for n in notes if n.id == note_id), None)
+    return found.location if found is not None and found.location is not None else Location(fallback)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,13 @@
 """Handouts: each ``manuscript/handouts/*.md`` becomes a stand-alone A4 (or Letter) PDF.
 
-A handout is resolved on its own, so its first citation of a work is a full note even if the
-book cited the work before; its front matter ``pages`` is a hard limit, checked on the real
-layout.
+A handout was resolved on its own in the resolve stage (``resolve/handouts.py``); here it is
+laid out, and its front matter ``pages`` is a hard limit, checked on the real layout.
+
+A4 is too wide for one column of comfortable reading (106 characters a line at 10 pt), so a
+handout is set in two columns of about 55 characters, and its notes follow the text in the
+same columns: on a one-page sheet they are as close as page footnotes would be. The notes are
+therefore written as the screen targets write them (numbered, linked both ways), not as page
+floats, which WeasyPrint 70 cannot set in columns.
 """
 
 from __future__ import annotations
@@ -16,54 +21,45 @@ from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 
 from ..config import BookConfig
-from ..diagnostics import Diagnostic, Location, error, has_errors
-from ..manuscript import ChapterSource
-from ..markdown import parse_chapter
-from ..pdf.footnotes import render_with_footnote_repair
+from ..diagnostics import Diagnostic, Location, error
+from ..pdf.printtext import print_text
 from ..pdf.tagging import richer_tags
 from ..render import book_context, environment, render, render_chapters
-from ..resolve import resolve
+from ..resolve.handouts import ResolvedHandout
 from ..styles import Styles
 from . import Artifact
 
 PAPER = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
 
 
-def build_handouts(config: BookConfig, sources: Sequence[ChapterSource], fonts: FontConfiguration | None = None
-                   ) -> tuple[list[Artifact], tuple[Diagnostic, ...]]:
+def build_handouts(config: BookConfig, handouts: Sequence[ResolvedHandout],
+                   fonts: FontConfiguration | None = None) -> tuple[list[Artifact], tuple[Diagnostic, ...]]:
     """``fonts``: the book's font set-up, so the fonts the book loaded are not loaded again."""
     artifacts: list[Artifact] = []
     problems: list[Diagnostic] = []
     fonts = fonts or FontConfiguration()
-    for source in sources:
-        artifact, found = _handout(config, source, fonts)
+    for handout in handouts:
+        artifact, found = _handout(config, handout, fonts)
         problems.extend(found)
         if artifact:
             artifacts.append(artifact)
     return artifacts, tuple(problems)
 
 
-def _handout(config: BookConfig, source: ChapterSource, fonts: FontConfiguration
+def _handout(config: BookConfig, handout: ResolvedHandout, fonts: FontConfiguration
              ) -> tuple[Artifact | None, tuple[Diagnostic, ...]]:
-    book, problems = resolve(config, [parse_chapter(source, config.book.language)])
-    problems = _own_problems(problems, config.citations.bibliography)
-    if book is None or has_errors(problems):
-        return None, problems
+    book, paper = handout.book, handout.paper
     styles = Styles(config.root)
-    (chapter,) = render_chapters(book, "print", lambda path: path.as_uri(), lambda anchor: f"#{anchor}")
-    paper = str(source.meta.get("paper") or config.handouts.paper)
-    if paper not in PAPER:
-        return None, (*problems, error("handout-paper", f"paper '{paper}' is not A4 or Letter", Location(source.rel, 2)))
-    sheets = styles.urls(["css/fonts.css", "css/handout.css", "css/footnotes.css"])
+    (chapter,) = render_chapters(book, "web", lambda path: path.as_uri(), lambda anchor: f"#{anchor}")
+    source = chapter.chapter.parsed.source
+    sheets = styles.urls(["css/fonts.css", "css/handout.css"])
     html = render(environment(styles), "handout.html.j2", **book_context(book), stylesheets=sheets,
-                  title=chapter.chapter.title, lang=chapter.chapter.lang, body=Markup(chapter.html.body))
-    document_source, fetcher = styles.weasyprint_html(html)
-    result = render_with_footnote_repair(
-        document_source, [weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")],
-        expected=[note.id for note in chapter.chapter.notes], font_config=fonts, pdf_tags=True)
-    document = result.document
-    found: list[Diagnostic] = list(fetcher.refused)
-    found.extend(error("footnote-misplaced", p.message, Location(source.rel)) for p in result.problems)
+                  title=chapter.chapter.title, lang=chapter.chapter.lang, body=Markup(chapter.html.body),
+                  notes=[(note, Markup(body)) for note, body in chapter.html.notes])
+    document_source, fetcher = styles.weasyprint_html(print_text(html))
+    document = document_source.render(stylesheets=[weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")],
+                                      font_config=fonts, pdf_tags=True)
+    found: list[Diagnostic] = list(dict.fromkeys(fetcher.refused))
     limit = source.meta.get("pages")
     if isinstance(limit, int) and len(document.pages) > limit:
         overflow = _overflow(document, limit)
@@ -71,18 +67,11 @@ def _handout(config: BookConfig, source: ChapterSource, fonts: FontConfiguration
                            f"matter allows {limit}; it overflows from {overflow!r}", Location(source.rel, 2),
                            "shorten the text or raise 'pages' in the front matter"))
     if found:
-        return None, (*problems, *found)
+        return None, tuple(found)
     buffer = BytesIO()
     with richer_tags():
         document.write_pdf(buffer, pdf_variant="pdf/ua-1", pdf_identifier=f"{config.identifier}/{source.rel}".encode())
-    return Artifact(f"handouts/{Path(source.rel).stem}.pdf", buffer.getvalue()), problems
-
-
-def _own_problems(problems: tuple[Diagnostic, ...], bibliography: str) -> tuple[Diagnostic, ...]:
-    """A handout reports what is wrong in it; the bibliography file's own problems (uncited
-    entries, missing fields) and unlocated ones were already reported by the book."""
-    return tuple(p for p in problems if p.code == "cite-unknown"
-                 or (p.location is not None and p.location.path != bibliography))
+    return Artifact(f"handouts/{Path(source.rel).stem}.pdf", buffer.getvalue()), ()
 
 
 def _overflow(document: weasyprint.Document, limit: int) -> str:

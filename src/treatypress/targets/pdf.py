@@ -19,18 +19,35 @@ import weasyprint
 from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 
-from ..diagnostics import Diagnostic, error, warning
+from ..config import SETTINGS_FILE
+from ..diagnostics import Diagnostic, Location, error, warning
 from ..index import PageRef, render_print
 from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
+from ..pdf.pagefit import find_faults, mend
 from ..pdf.pagelabels import LabelRange, add_page_labels
 from ..pdf.pagemap import PageMap
+from ..pdf.pages import page_contents
+from ..pdf.press import finish_press
+from ..pdf.printtext import print_text
 from ..pdf.tagging import richer_tags
 from ..pdf.typography import check_typography
 from ..render import book_context, environment, render, render_chapters
 from ..resolve import ResolvedBook
+from ..resolve.model import note_location
 from ..styles import Styles
 from . import Artifact
 
+# How an author mends each page fault (README, "When the pages need a hand").
+TYPOGRAPHY_HINTS = {
+    "overfull-line": "rephrase, or add a hyphenation point (&shy;) to the long word",
+    "stranded-heading": "shorten the text before the heading by a line, or put '::: {.new-page}' around "
+                        "the heading and what follows it",
+    "short-page": "lengthen or shorten the chapter's last paragraphs by a line or two, or put "
+                  "'::: {.keep-together}' around its last paragraphs so they move over as one",
+    "float-gap": "the figure or table could not be moved down (a heading or the chapter's end follows it): "
+                 "move it after the next paragraph in the manuscript, and call it by its number, not 'below'",
+}
+FIT_PASSES = 2  # layouts spent at most on mending float gaps and short pages
 VARIANTS = {"plain": None, "accessible": "pdf/ua-1", "press": "pdf/x-4"}
 
 
@@ -60,17 +77,27 @@ def stylesheets(styles: Styles) -> list[str]:
     return sheets
 
 
-def page_rules(book: ResolvedBook, variant: str, marks: bool = True) -> str:
-    """The ``@page`` size (and, for the press variant, bleed and marks) from the settings."""
+def page_rules(book: ResolvedBook, variant: str) -> str:
+    """The page size, and for the press: the bleed, a CMYK output intent and CMYK black text
+    (the crop marks are drawn afterwards, outside the bleed: ``pdf/press.py``)."""
     pdf = book.config.pdf
+    # A user stylesheet's !important beats every author rule: the setting (book.toml or flag)
+    # wins over an @page size in styles/css/book.css, which the styles check warns about.
+    rules = f"@page {{ size: {book.config.page_size} !important; }}"
     if variant == "press":
-        drawn = "marks: crop cross;" if pdf.marks and marks else ""
-        return f"@page {{ size: {book.config.page_size}; bleed: {pdf.bleed}; {drawn} }}"
-    return f"@page {{ size: {book.config.page_size}; }}"
+        icc = Styles(book.config.root).path("icc/default_cmyk.icc").resolve().as_uri()
+        # marks: none: WeasyPrint would draw them inside the bleed; pdf/press.py draws them outside
+        rules = (f"@page {{ size: {book.config.page_size} !important; bleed: {pdf.bleed} !important; "
+                 "marks: none !important; }"
+                 f"@color-profile device-cmyk {{ src: url({icc}); components: cyan, magenta, yellow, black; }}"
+                 "html { color: device-cmyk(0 0 0 1); }")
+    return rules
 
 
-def page_css(book: ResolvedBook, variant: str) -> weasyprint.CSS:
-    return weasyprint.CSS(string=page_rules(book, variant))
+def page_css(book: ResolvedBook, variant: str, profiles: dict[str, Any]) -> weasyprint.CSS:
+    """``page_rules`` for WeasyPrint; ``profiles`` collects the ``@color-profile`` for
+    ``render(color_profiles=...)``."""
+    return weasyprint.CSS(string=page_rules(book, variant), color_profiles=profiles)
 
 
 @dataclass(frozen=True)
@@ -92,13 +119,15 @@ def print_source(book: ResolvedBook) -> PrintSource:
     placeholders = [{"id": f"index-{ix.name}", "title": ix.title} for ix in book.indexes if ix.groups]
     toc.extend({"kind": "back", "id": p["id"], "title": p["title"]} for p in placeholders)
     return PrintSource(toc, [{"id": c.chapter.id, "kind": c.chapter.kind, "lang": c.chapter.lang,
-                              "short_title": c.chapter.short_title, "first_body": c.chapter.id == first_body,
+                              "short_title": c.chapter.short_title, "source": c.chapter.parsed.source.rel,
+                              "first_body": c.chapter.id == first_body,
                               "body": Markup(c.html.body)} for c in chapters], placeholders, first_body)
 
 
 def print_html(book: ResolvedBook, styles: Styles, source: PrintSource, chapters: list[dict[str, Any]],
                bibliography: bool = True, placeholders: bool = True) -> str:
-    """The print HTML of ``chapters`` (all of them for the whole book, a run of them for a part)."""
+    """The print HTML of ``chapters`` (all of them for the whole book, a run of them for a part),
+    with the printed page's line-breaking hints (``print_text``)."""
     context = book_context(book)
     if not bibliography:
         context["bibliography"] = []
@@ -107,7 +136,7 @@ def print_html(book: ResolvedBook, styles: Styles, source: PrintSource, chapters
                   chapters=chapters)
     if book.config.pdf.hyphenate:
         html = html.replace("<html ", "<html data-hyphenate=\"\" ", 1)
-    return html
+    return print_text(html)
 
 
 def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> PrintLayout:
@@ -117,8 +146,21 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
     html = print_html(book, styles, printed, printed.chapters)
     source, fetcher = styles.weasyprint_html(html)
     expected = [note.id for chapter in book.chapters for note in chapter.notes]
-    result = render_with_footnote_repair(source, [page_css(book, variant)], expected=expected, font_config=fonts,
-                                         pdf_tags=variant == "accessible")
+    profiles: dict[str, Any] = {}
+    sheets = [page_css(book, variant, profiles)]
+    result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
+                                         pdf_tags=variant == "accessible", color_profiles=profiles)
+    layouts = result.layouts
+    for _ in range(FIT_PASSES):
+        # Float gaps and short chapter ends are mended in the tree, then the book is laid out
+        # again: one more layout, only for a book that has such a page.
+        pages = page_contents(result.document)
+        done = mend(pages, find_faults(pages), source.etree_element)
+        if not done:
+            break
+        result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
+                                             pdf_tags=variant == "accessible", color_profiles=profiles)
+        layouts += result.layouts
     document = result.document
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages):
@@ -126,8 +168,7 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
             anchors.setdefault(name, number)
     body_start = anchors.get(f"section-{first_body}", 0) if first_body else 0
     labels = tuple(_folio(i, body_start) for i in range(len(document.pages)))
-    return PrintLayout(document, labels, anchors, body_start, tuple(fetcher.refused), result.problems,
-                       result.layouts)
+    return PrintLayout(document, labels, anchors, body_start, tuple(fetcher.refused), result.problems, layouts)
 
 
 def _folio(index: int, body_start: int) -> str:
@@ -154,13 +195,16 @@ def page_refs(layout: PrintLayout, anchors: Sequence[str]) -> dict[str, PageRef]
 def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
               ) -> tuple[Artifact | None, tuple[Diagnostic, ...]]:
     problems: list[Diagnostic] = list(layout.fetcher_problems)
+    notes = {note.id: note for chapter in book.chapters for note in chapter.notes}
     for problem in layout.footnote_problems:
-        problems.append(error("footnote-misplaced", problem.message, None,
+        problems.append(error("footnote-misplaced", problem.message,
+                              note_location(notes, problem.note_id, SETTINGS_FILE),
                               "shorten the note or rephrase the paragraph around its call"))
     pages = list(layout.document.pages)
     labels = list(layout.labels)
     index_pages, refused = _index_pages(book, layout, variant, fonts)
     problems.extend(refused)
+    problems = list(dict.fromkeys(problems))  # the body and the index ask for the same files: once
     if index_pages is not None:
         start = index_start(book, layout)
         pages = pages[:start] + list(index_pages.pages)
@@ -169,9 +213,9 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
         return None, tuple(problems)
     document = layout.document.copy(pages)
     for found in check_typography(document):
+        where = Location(found.source, found.line) if found.source else None
         problems.append(warning(f"typography-{found.kind}", f"{found.message} (folio {labels[found.page - 1]})",
-                                None, "rephrase, add a hyphenation point (&shy;) or a break; "
-                                "URLs break after / with overflow-wrap in the CSS"))
+                                where, TYPOGRAPHY_HINTS[found.kind]))
     buffer = BytesIO()
     identifier = book.config.identifier.encode()
     with richer_tags():
@@ -181,6 +225,8 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
     if layout.body_start:
         ranges.append(LabelRange(layout.body_start, "D", 1))
     data = add_page_labels(buffer.getvalue(), ranges if layout.body_start else [LabelRange(0, "D", 1)])
+    if variant == "press":
+        data = finish_press(data, marks=book.config.pdf.marks)
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
     return Artifact(f"{book.config.slug}{suffix}.pdf", data), tuple(problems)
 
@@ -202,8 +248,9 @@ def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: F
                   stylesheets=stylesheets(styles), first_page=int(layout.labels[start]),
                   index_sections=[{"id": f"index-{ix.name}", "title": ix.title, "html": Markup(render_print(ix, refs))}
                            for ix in indexes])
-    source, fetcher = styles.weasyprint_html(html)
+    source, fetcher = styles.weasyprint_html(print_text(html))
     logging.getLogger("weasyprint").debug("laying out the index")
-    document = source.render(stylesheets=[page_css(book, variant)], font_config=fonts,
-                             pdf_tags=variant == "accessible")
+    profiles: dict[str, Any] = {}
+    document = source.render(stylesheets=[page_css(book, variant, profiles)], font_config=fonts,
+                             pdf_tags=variant == "accessible", color_profiles=profiles)
     return document, tuple(fetcher.refused)

@@ -29,22 +29,27 @@ import os
 import re
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 
 from ..cache import Cache
-from ..diagnostics import Diagnostic, error, has_errors, warning
+from ..config import SETTINGS_FILE
+from ..diagnostics import Diagnostic, Location, error, has_errors, warning
 from ..index import render_print
 from ..pdf.join import JoinPart, join
 from ..pdf.pagelabels import LabelRange
 from ..pdf.pagemap import PageMap
 from ..pdf.parts import Bookmark, PartLayout, PartSpec, lay_out_part
+from ..pdf.printtext import print_text
+from ..pdf.typography import TypographyProblem
 from ..render import book_context, environment, render
 from ..resolve import ResolvedBook
+from ..resolve.model import note_location
 from ..styles import Styles
 from . import Artifact
 from .pdf import (
+    TYPOGRAPHY_HINTS,
     VARIANTS,
     PrintSource,
     page_rules,
@@ -84,6 +89,8 @@ def unsafe_reason(book: ResolvedBook, variant: str) -> str | None:
     """Why this book must be laid out in one process, or None if parts give the same PDF."""
     if variant == "accessible":
         return "a tagged PDF's structure tree is not joined yet"
+    if variant == "press":
+        return "the press PDF's output intent and crop marks are added to the whole PDF, not joined yet"
     styles = Styles(book.config.root)
     for name in ("layouts/print.html.j2", "layouts/print-index.html.j2", "css/print.css"):
         if styles.optional(name):
@@ -113,12 +120,12 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
     front_chapters = [c for c in printed.chapters if c["kind"] == "front"]
     front_html = _front_html(book, styles, printed, front_chapters, groups[0][0], numbers=None)
     specs = [PartSpec(front_html, (page, _TOC_NUMBERS), book.config.root, _notes(book, front_chapters),
-                      1, pdf_variant, identifier, 1)]
+                      1, pdf_variant, identifier)]
     for number, group in enumerate(groups):
         last = number == len(groups) - 1
         html = _body_html(book, styles, printed, group, last, None if last else groups[number + 1][0])
         specs.append(PartSpec(html, (page,) if number == 0 else (page, _FOLIO_OFF), book.config.root,
-                              _notes(book, group), 0 if last else 1, pdf_variant, identifier, 1))
+                              _notes(book, group), 0 if last else 1, pdf_variant, identifier))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         layouts = _Layouts(pool, cache or Cache(None))
         # the biggest parts first, so the small front part fills in behind them
@@ -145,27 +152,29 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
         html = _front_html(book, styles, printed, front_chapters, groups[0][0], numbers)
         second["front"] = layouts.submit(PartSpec(html, (page, _TOC_NUMBERS), book.config.root,
                                                              _notes(book, front_chapters), 1, pdf_variant,
-                                                             identifier, 1))
+                                                             identifier))
         indexes = [ix for ix in book.indexes if ix.groups]
         index_start = min(anchors[f"index-{ix.name}"] for ix in indexes) if indexes else total
         if indexes:
             refs = page_map.refs([a for m in book.marks for a in (m.anchor, m.end_anchor) if a])
-            html = render(environment(styles), "print-index.html.j2", **book_context(book),
-                          stylesheets=stylesheets(styles), first_page=int(labels[index_start]),
-                          index_sections=[{"id": f"index-{ix.name}", "title": ix.title,
-                                           "html": _markup(render_print(ix, refs))} for ix in indexes])
+            html = print_text(render(environment(styles), "print-index.html.j2", **book_context(book),
+                                     stylesheets=stylesheets(styles), first_page=int(labels[index_start]),
+                                     index_sections=[{"id": f"index-{ix.name}", "title": ix.title,
+                                                      "html": _markup(render_print(ix, refs))} for ix in indexes]))
             second["index"] = layouts.submit(PartSpec(html, (page,), book.config.root, (), 0,
-                                                                 pdf_variant, identifier, index_start + 1))
+                                                                 pdf_variant, identifier))
         kept = [part.pages for part in body]
         kept[-1] = index_start - starts[-1]
         for number in range(1, len(body)):
             html = _folio_html(book, styles, body[number].blank[:kept[number]],
                                starts[number] - body_start + 1)
             second[f"folios-{number}"] = layouts.submit(PartSpec(
-                html, (page_rules(book, variant, marks=False),), book.config.root, (), 0, None, identifier, 1))
+                html, (page,), book.config.root, (), 0, None, identifier))
         done = {name: future.result() for name, future in second.items()}
-    problems = _problems(body + list(done.values()), labels, index_start,
-                         done["index"].pages if indexes else 0)
+    placed = [(part, start) for part, start in zip(body, starts, strict=True)]
+    if indexes:
+        placed.append((done["index"], index_start))
+    problems = _problems(book, placed, labels, index_start, done["index"].pages if indexes else 0)
     front_again: PartLayout = done["front"]
     if front_again.pages != front.pages or front_again.anchors != front.anchors:
         raise PartsDiffer("the contents page changed length once its numbers were known")
@@ -284,7 +293,9 @@ def _with_sentinel(html: str, opening: dict[str, Any]) -> str:
     the blank verso the whole book would have here; the sentinel's own page is dropped."""
     classes = f"chapter {opening['kind']}" + (" first-body" if opening["first_body"] else "")
     cut = html.rindex("</body>")
-    return html[:cut] + f'<section class="{classes}"></section>\n' + html[cut:]
+    # A line of text: the page checks exempt the document's last page with text, which in the
+    # whole book is not the end of this part
+    return html[:cut] + f'<section class="{classes}"><p>&#8203;</p></section>\n' + html[cut:]
 
 
 def _folio_html(book: ResolvedBook, styles: Styles, blank: Sequence[bool], first: int) -> str:
@@ -315,26 +326,35 @@ def _nest(marks: list[Bookmark]) -> list[Bookmark]:
     return marks
 
 
-def _problems(parts: Sequence[PartLayout], labels: Sequence[str], index_start: int, index_pages: int
-              ) -> tuple[Diagnostic, ...]:
-    found: list[Diagnostic] = []
-    seen: set[str] = set()
-    for part in parts:
-        for refusal in part.refused:
-            if refusal.message not in seen:
-                seen.add(refusal.message)
-                found.append(refusal)
+def _in_book(found: TypographyProblem, start: int) -> TypographyProblem:
+    """A part's finding with the page it has in the whole book (the part numbers its pages from 1,
+    so that its cached layout does not depend on where it starts; the messages say "page N")."""
+    page = found.page + start
+    return replace(found, page=page, message=re.sub(rf"\bpage {found.page}\b", f"page {page}", found.message))
+
+
+def _problems(book: ResolvedBook, placed: Sequence[tuple[PartLayout, int]], labels: Sequence[str],
+              index_start: int, index_pages: int) -> tuple[Diagnostic, ...]:
+    """What ``build_pdf`` reports for a one-process layout, gathered from the parts (each with
+    the physical index of its first page in the book)."""
+    parts = [part for part, _ in placed]
+    found: list[Diagnostic] = [refusal for part in parts for refusal in part.refused]
+    notes = {note.id: note for chapter in book.chapters for note in chapter.notes}
     for part in parts:
         for problem in part.footnote_problems:
-            found.append(error("footnote-misplaced", problem.message, None,
+            found.append(error("footnote-misplaced", problem.message,
+                               note_location(notes, problem.note_id, SETTINGS_FILE),
                                "shorten the note or rephrase the paragraph around its call"))
+    found = list(dict.fromkeys(found))  # every part asks for the same files: once
+    if found:
+        return tuple(found)
     folios = list(labels[:index_start])
     if index_pages:
         folios += [str(int(labels[index_start]) + i) for i in range(index_pages)]
-    for part in parts:
-        for typo in part.typography:
-            folio = folios[typo.page - 1] if 0 < typo.page <= len(folios) else "?"
-            found.append(warning(f"typography-{typo.kind}", f"{typo.message} (folio {folio})", None,
-                                 "rephrase, add a hyphenation point (&shy;) or a break; "
-                                 "URLs break after / with overflow-wrap in the CSS"))
+    typography = sorted((_in_book(typo, start) for part, start in placed for typo in part.typography),
+                        key=lambda typo: typo.page)
+    for typo in typography:
+        where = Location(typo.source, typo.line) if typo.source else None
+        found.append(warning(f"typography-{typo.kind}", f"{typo.message} (folio {folios[typo.page - 1]})",
+                             where, TYPOGRAPHY_HINTS[typo.kind]))
     return tuple(found)

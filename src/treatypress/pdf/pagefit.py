@@ -1,0 +1,138 @@
+"""Two page faults a typographer sends back, found on the laid-out pages and mended in the
+document tree before one more layout.
+
+- **Float gap**: a figure or table did not fit at the foot of a page, so WeasyPrint pushed it
+  to the next page and left a hole. As LaTeX's ``[tbp]`` would, the text that follows it fills
+  the hole: the figure moves, in the tree, after the block that now reaches across the page
+  break (it may pass a section heading, as a LaTeX float does, but stays in its chapter; the
+  text should therefore call it by its number, never "below").
+- **Short page**: a chapter ends with a page of fewer than ``MIN_LINES`` lines. The block ending
+  the page before gives that page more lines (a larger ``widows``), or, when it is too short to
+  split, moves over whole.
+
+Each mend is an inline ``style`` or a moved element in ``weasyprint.HTML``'s tree, so the next
+layout sees it; what is still wrong afterwards is reported by ``pdf/typography.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .pages import HEADINGS, BlockOnPage, PageContent
+
+MIN_LINES = 5  # a page with fewer lines reads as a mistake
+GAP_LINES = 3  # a hole taller than this many lines above a pushed float is a float gap
+LINE_HEIGHT = 19.3  # CSS px: 10.5pt x 1.38, the body's leading; only used to size holes
+ORPHANS = 2  # print.css: p { orphans: 2; widows: 2 }
+SPLITTABLE = ("p", "li", "dd", "blockquote")
+
+
+@dataclass(frozen=True)
+class PageFault:
+    kind: str  # "short-page" or "float-gap"
+    page: int  # 1-based physical page
+    block: BlockOnPage  # the block to look at: the float, or the page's first block
+    source: str  # the chapter's manuscript file
+    message: str
+
+
+def chapter_pages(pages: Sequence[PageContent]) -> list[tuple[PageContent | None, PageContent, PageContent | None]]:
+    """(previous, page, next) for each page of a chapter's flow, neighbours in the same chapter."""
+    out = []
+    for i, page in enumerate(pages):
+        if page.chapter is None or "chapter" not in (page.chapter.get("class") or "").split() or not page.blocks:
+            continue
+        before = pages[i - 1] if i and pages[i - 1].chapter is page.chapter and pages[i - 1].blocks else None
+        after = pages[i + 1] if i + 1 < len(pages) and pages[i + 1].chapter is page.chapter \
+            and pages[i + 1].blocks else None
+        out.append((before, page, after))
+    return out
+
+
+def find_faults(pages: Sequence[PageContent]) -> list[PageFault]:
+    faults: list[PageFault] = []
+    last_with_text = max((p.number for p in pages if p.blocks), default=0)
+    for before, page, after in chapter_pages(pages):
+        if after is None and before is not None and page.lines < MIN_LINES and page.number != last_with_text:
+            faults.append(PageFault("short-page", page.number, page.blocks[0], page.source,
+                                    f"page {page.number} ends its chapter with only {page.lines} "
+                                    f"line{'s' if page.lines != 1 else ''}"))
+        if after is not None and after.blocks[0].is_float and not after.blocks[0].continues:
+            hole = page.area_bottom - page.text_bottom
+            if hole > GAP_LINES * LINE_HEIGHT:
+                what = "table" if after.blocks[0].tag == "div" else "figure"
+                faults.append(PageFault("float-gap", page.number, after.blocks[0], page.source,
+                                        f"a {what} did not fit on page {page.number} and left "
+                                        f"{hole / LINE_HEIGHT:.0f} lines empty at its foot"))
+    return faults
+
+
+def mend(pages: Sequence[PageContent], faults: Sequence[PageFault], root: Any) -> list[str]:
+    """Change the tree under ``root`` so the next layout avoids ``faults``; say what was done."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    by_number = {page.number: page for page in pages}
+    done: list[str] = []
+    for fault in faults:
+        if fault.kind == "float-gap":
+            done.extend(_defer_float(by_number, fault, parents))
+        else:
+            done.extend(_fill_short_page(by_number, fault))
+    return done
+
+
+def _defer_float(pages: dict[int, PageContent], fault: PageFault, parents: dict[Any, Any]) -> list[str]:
+    page, after = pages[fault.page], pages[fault.page + 1]
+    float_element = fault.block.element
+    hole = page.area_bottom - page.text_bottom
+    if parents.get(float_element) is None:
+        return []
+    following = after.blocks[1:]
+    top = following[0].top if following else 0.0
+    target = None
+    for block in following:
+        if not _inside(block.element, page.chapter, parents):
+            break  # the float stays in its chapter
+        if block.tag in HEADINGS:
+            continue  # a float may pass a heading, as in LaTeX, but never lands right after one
+        target = block.element
+        if block.bottom - top >= hole:
+            break
+    if target is None:
+        return []
+    parents[float_element].remove(float_element)
+    # After the target, in the target's own parent: inside an index-range div if it is in one.
+    holder = parents[target]
+    holder.insert(list(holder).index(target) + 1, float_element)
+    parents[float_element] = holder
+    return [f"moved a float after the text that fills page {fault.page}"]
+
+
+def _inside(element: Any, ancestor: Any, parents: dict[Any, Any]) -> bool:
+    while element is not None:
+        if element is ancestor:
+            return True
+        element = parents.get(element)
+    return False
+
+
+def _fill_short_page(pages: dict[int, PageContent], fault: PageFault) -> list[str]:
+    page, before = pages[fault.page], pages[fault.page - 1]
+    need = MIN_LINES - page.lines
+    last = before.blocks[-1]
+    if last.tag not in SPLITTABLE:
+        return []
+    element = last.element
+    carried = page.blocks[0].lines if page.blocks[0].element is element else 0
+    total = last.lines + carried
+    widows = carried + need
+    style = element.get("style") or ""
+    # A paragraph that began on an earlier page can give all but one of its lines here.
+    if carried and (total - widows >= ORPHANS if not last.continues else last.lines - need >= 1):
+        element.set("style", f"{style};widows:{widows}")
+        return [f"gave page {fault.page} {need} more lines of the paragraph before it"]
+    if last.lines <= need + 3 and not last.continues:
+        element.set("style", f"{style};break-before:page")
+        return [f"moved a short paragraph to page {fault.page}"]
+    return []

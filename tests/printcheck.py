@@ -1,0 +1,154 @@
+"""What a book designer checks on the printed page, measured on the real PDF with pdfplumber.
+
+Each function takes a PDF path and returns the problems it finds (an empty list when the page
+passes), so the same checks run on the default book, the small test book and the generated
+long book (``benchmarks/stressbook.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from pypdf import PdfReader
+
+HEADER = 14 * 72 / 25.4  # running heads sit above this distance from the top edge
+FOOTER = 15 * 72 / 25.4  # folios sit below this distance from the bottom edge
+
+
+@dataclass(frozen=True)
+class Line:
+    top: float
+    x0: float
+    x1: float
+    size: float
+    text: str
+
+
+def lines(page: pdfplumber.page.Page) -> list[Line]:
+    """Text lines (words grouped by baseline), excluding nothing."""
+    rows: dict[int, list[dict[str, object]]] = defaultdict(list)
+    for word in page.extract_words(keep_blank_chars=False, extra_attrs=["size"]):
+        rows[round(float(word["bottom"]))].append(word)  # type: ignore[arg-type]
+    out = []
+    for _, words in sorted(rows.items()):
+        words.sort(key=lambda w: float(w["x0"]))  # type: ignore[arg-type]
+        out.append(Line(float(words[0]["top"]), float(words[0]["x0"]), float(words[-1]["x1"]),  # type: ignore[arg-type]
+                        max(float(w["size"]) for w in words), " ".join(str(w["text"]) for w in words)))  # type: ignore[arg-type]
+    return out
+
+
+def _rule(page: pdfplumber.page.Page) -> dict[str, float] | None:
+    """The footnote rule: a thin horizontal line in the lower part of the page, below all body text."""
+    rules = [r for r in page.lines + page.rects if abs(float(r["top"]) - float(r["bottom"])) < 1
+             and float(r["x1"]) - float(r["x0"]) > page.width / 3 and float(r["top"]) > page.height / 3]
+    return max(rules, key=lambda r: float(r["top"])) if rules else None
+
+
+def body_lines(page: pdfplumber.page.Page) -> list[Line]:
+    """Lines of the page's body: not the running head, the folio or the notes under the rule."""
+    rule = _rule(page)
+    limit = float(rule["top"]) if rule else page.height - FOOTER
+    return [line for line in lines(page) if HEADER < line.top < limit]
+
+
+def note_area_problems(pdf: Path) -> list[str]:
+    """The notes and their rule stay within the text block's measure."""
+    problems = []
+    with pdfplumber.open(pdf) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            rule = _rule(page)
+            body = [line for line in body_lines(page) if line.size >= 10]
+            if rule is None or len(body) < 5:
+                continue
+            left, right = min(line.x0 for line in body), max(line.x1 for line in body)
+            notes = [line for line in lines(page) if line.top > float(rule["top"]) and line.top < page.height - FOOTER]
+            for what, x0, x1 in [("rule", float(rule["x0"]), float(rule["x1"]))] + \
+                                [(f"note line {n.text[:20]!r}", n.x0, n.x1) for n in notes]:
+                if x0 < left - 0.5 or x1 > right + 0.5:
+                    problems.append(f"page {number}: {what} spans {x0:.1f}-{x1:.1f}, text block {left:.1f}-{right:.1f}")
+    return problems
+
+
+def arabic_pages(pdf: Path) -> list[int]:
+    """0-based indices of the pages labelled with arabic numerals (the body and back matter)."""
+    labels = PdfReader(pdf).page_labels
+    return [i for i, label in enumerate(labels) if label.isdigit()]
+
+
+def short_pages(pdf: Path, minimum: int = 5) -> list[str]:
+    """Body pages with text but fewer than ``minimum`` lines, but for the book's last page."""
+    problems = []
+    with pdfplumber.open(pdf) as doc:
+        numbered = arabic_pages(pdf)
+        with_text = [i for i in numbered if body_lines(doc.pages[i])]
+        for index in with_text[:-1]:
+            count = len(body_lines(doc.pages[index]))
+            if count < minimum:
+                problems.append(f"page {index + 1} has {count} lines")
+    return problems
+
+
+def all_lines(pdf: Path) -> Iterator[tuple[int, str]]:
+    with pdfplumber.open(pdf) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            for line in (page.extract_text() or "").splitlines():
+                yield number, line
+
+
+def dash_breaks(pdf: Path) -> list[str]:
+    """Lines that end in a digit and an en dash: a range broken after its dash."""
+    return [f"page {n}: {line[-40:]!r}" for n, line in all_lines(pdf) if re.search(r"\d–$", line.rstrip())]
+
+
+def joined_text(pdf: Path) -> str:
+    """The PDF's text with line breaks removed and nothing else changed (no de-hyphenation)."""
+    return "".join(line.strip() for _, line in all_lines(pdf))
+
+
+def url_problems(pdf: Path, urls: list[str]) -> list[str]:
+    """Every URL whose start appears in the PDF must appear whole, exactly as written."""
+    text = joined_text(pdf)
+    flat = text.replace(" ", "")
+    return [url for url in urls if url.split("//")[-1][:15] in flat and url not in flat]
+
+
+def chars_per_line(pdf: Path) -> list[tuple[int, float]]:
+    """(pages, average characters a line) of a one- or two-column page, columns read apart."""
+    with pdfplumber.open(pdf) as doc:
+        counts = []
+        for page in doc.pages:
+            middle = page.width / 2
+            rows: dict[tuple[bool, int], list[dict[str, object]]] = defaultdict(list)
+            for word in page.extract_words():
+                if HEADER < float(word["top"]) < page.height - FOOTER:
+                    rows[(float(word["x0"]) >= middle, round(float(word["bottom"])))].append(word)
+            for words in rows.values():
+                counts.append(sum(len(str(w["text"])) for w in words) + len(words) - 1)
+        return [(len(doc.pages), sum(counts) / max(len(counts), 1))]
+
+
+def marks_outside_bleed(pdf: Path) -> list[str]:
+    """Every stroke outside the trim box lies wholly outside the bleed box (crop marks)."""
+    import pikepdf
+
+    problems = []
+    with pikepdf.open(pdf) as doc:
+        boxes = [([float(v) for v in p.TrimBox], [float(v) for v in p.BleedBox], [float(v) for v in p.MediaBox])
+                 for p in doc.pages]
+    with pdfplumber.open(pdf) as doc:
+        for number, (page, (trim, bleed, media)) in enumerate(zip(doc.pages, boxes), 1):
+            height = media[3] - media[1]
+            for line in page.lines:
+                # pdfplumber keeps PDF x, and measures "top" down from the media box's height
+                x0, x1 = float(line["x0"]), float(line["x1"])
+                y0, y1 = height - float(line["bottom"]), height - float(line["top"])
+                inside_trim = x0 >= trim[0] and x1 <= trim[2] and y0 >= trim[1] and y1 <= trim[3]
+                touches_bleed = x1 > bleed[0] and x0 < bleed[2] and y1 > bleed[1] and y0 < bleed[3]
+                if not inside_trim and touches_bleed:
+                    problems.append(f"page {number}: a mark at {x0:.1f},{y0:.1f}-{x1:.1f},{y1:.1f} is inside the bleed")
+    return problems

@@ -1,0 +1,106 @@
+"""The page as a typographer passes it (issue 15), measured on the real PDFs with pdfplumber:
+notes within the measure, no short pages, no range broken after its dash, URLs exactly as in
+the bibliography, handouts at a readable measure, the index's apostrophes, paragraph indents
+kept through index-range divs. The same checks run on the generated long book in
+``benchmarks/stressbook.py --check``."""
+
+from __future__ import annotations
+
+import re
+
+import pdfplumber
+import pytest
+
+from conftest import Built
+from printcheck import (body_lines, chars_per_line, dash_breaks, joined_text, lines, note_area_problems,
+                        short_pages, url_problems)
+
+BOOKS = ["small_book", "default_book"]
+
+
+def _pdf(built: Built):  # type: ignore[no-untyped-def]
+    return next(p for p in built.result.written if p.suffix == ".pdf" and p.parent == built.out
+                and "imposed" not in p.name and "press" not in p.name)
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_notes_stay_within_the_text_block(name: str, request: pytest.FixtureRequest) -> None:
+    assert note_area_problems(_pdf(request.getfixturevalue(name))) == []
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_no_page_but_the_last_has_fewer_than_five_lines(name: str, request: pytest.FixtureRequest) -> None:
+    assert short_pages(_pdf(request.getfixturevalue(name))) == []
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_no_line_ends_in_a_digit_and_an_en_dash(name: str, request: pytest.FixtureRequest) -> None:
+    assert dash_breaks(_pdf(request.getfixturevalue(name))) == []
+
+
+def test_urls_come_out_exactly_as_in_the_bibliography(default_book: Built) -> None:
+    bib = (default_book.root / "references.bib").read_text(encoding="utf-8")
+    urls = re.findall(r"url\s*=\s*\{([^}]+)\}", bib)
+    assert urls
+    pdf = _pdf(default_book)
+    assert url_problems(pdf, urls) == []
+    # and at least one of them is in the book, so the check did check something
+    text = joined_text(pdf)
+    assert any(url in text for url in urls)
+
+
+def test_handouts_keep_a_readable_measure_on_one_page(default_book: Built) -> None:
+    handouts = [p for p in default_book.result.written if p.parent.name == "handouts"]
+    assert handouts
+    for handout in handouts:
+        ((pages, average),) = chars_per_line(handout)
+        assert pages == 1, handout.name
+        assert average <= 75, f"{handout.name}: {average:.0f} characters a line"
+
+
+def test_index_has_no_straight_apostrophe(default_book: Built) -> None:
+    with pdfplumber.open(_pdf(default_book)) as pdf:
+        start = next(i for i, page in enumerate(pdf.pages) if (page.extract_text() or "").lstrip().startswith("Index"))
+        text = "".join(page.extract_text() or "" for page in pdf.pages[start:])
+    assert "’" in text and "'" not in text
+
+
+def test_an_index_range_keeps_the_paragraph_indent(default_book: Built) -> None:
+    """The first paragraph inside a ``::: {idx=...}`` div that follows a paragraph is indented."""
+    starts = []
+    for chapter in sorted((default_book.root / "manuscript").glob("*.md")):
+        text = chapter.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(text):
+            if line.startswith("::: {idx=") and number and text[number - 1] == "" and number > 1 \
+                    and not text[number - 2].startswith("#"):
+                following = next(t for t in text[number + 1:] if t.strip())
+                starts.append(" ".join(re.sub(r"\[|\]\{[^}]*\}", "", following).split()[:3]))
+    assert starts
+    with pdfplumber.open(_pdf(default_book)) as pdf:
+        for start in starts:
+            found = False
+            for page in pdf.pages:
+                body = body_lines(page)
+                for line in body:
+                    if line.text.startswith(start):
+                        left = min(b.x0 for b in body)
+                        assert line.x0 > left + 5, f"{start!r} is not indented"
+                        found = True
+            assert found, start
+
+
+def test_the_table_label_columns_are_not_hyphenated(default_book: Built) -> None:
+    """Only the last (prose) column of a table may hyphenate: the narrow columns' words stay whole."""
+    with pdfplumber.open(_pdf(default_book)) as pdf:
+        for page in pdf.pages:
+            rows = [line for line in lines(page) if abs(line.size - 8.5) < 0.2]
+            header = next((r for r in rows if r.text.startswith("Article Subject")), None)
+            if header is None:
+                continue
+            words = page.extract_words()
+            last_column = max(float(w["x0"]) for w in words if abs(float(w["top"]) - header.top) < 1)
+            below = [w for w in words if float(w["top"]) > header.top and float(w["x0"]) < last_column - 2]
+            broken = [w["text"] for w in below if str(w["text"]).endswith(("‐", "-")) and len(str(w["text"])) > 1]
+            assert broken == []
+            return
+    pytest.fail("no table found")
