@@ -4,8 +4,8 @@
     python benchmarks/build.py --pages 600
 
 For each book, as tagged PDF in one process, untagged in one and in two: the wall time of every
-pipeline stage (``build()``'s own timings), the total, the pages and the peak memory of the
-largest process. ``benchmarks/compare.py`` sets these against the peers.
+pipeline stage (``build()``'s own timings), the total, the pages, the pages WeasyPrint laid out
+per page printed, and the peak memory of the largest process. ``benchmarks/compare.py`` sets these against the peers.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def measure(root: Path, variant: str, jobs: int) -> dict[str, object]:
     timings = {"import": imported, **result.timings}
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"timings": timings, "total": sum(timings.values()), "pages": result.pages, "parts": result.parts,
+            "laid_out": result.pages_laid_out,
             "peak_mib": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, children)}
 
 
@@ -104,7 +105,8 @@ def main() -> None:
                     sys.exit(f"{name} failed:\n{result.stderr[-3000:]}")
                 data = json.loads(result.stdout.strip().splitlines()[-1])
                 print(f"\n{name}, {variant}, --jobs {jobs} ({data['parts']} part(s)): {data['pages']} pages, "
-                      f"{data['total']:.2f} s, peak {data['peak_mib']:.0f} MiB per process")
+                      f"{data['total']:.2f} s, peak {data['peak_mib']:.0f} MiB per process, "
+                      f"{data['laid_out'] / data['pages']:.2f} pages laid out per page printed")
                 for stage, seconds in data["timings"].items():
                     print(f"  {stage:28s} {seconds:7.3f} s")
 

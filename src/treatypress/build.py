@@ -20,6 +20,7 @@ from .limits import check_size
 from .manuscript import load_manuscript
 from .markdown import parse_chapter
 from .output import OutputError, check_out_dir, write_artifacts
+from .pdf.laidout import counting_layouts
 from .pdf.pagemap import PageMap
 from .render import check_layouts
 from .resolve import resolve
@@ -65,6 +66,7 @@ class BuildResult:
     pages: int  # pages of the PDF, 0 when none was built
     parts: int = 1  # body parts of the PDF laid out apart (1: the book in one process)
     reused: int = 0  # part layouts taken from the build cache
+    pages_laid_out: int = 0  # pages WeasyPrint laid out for the PDF, each repagination counted
 
 
 class Stages:
@@ -124,7 +126,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     artifacts: list[Artifact] = []
     pages = 0
     page_map: PageMap | None = None  # where the print edition put everything, if it was laid out
-    parts, reused = 1, 0
+    parts, reused, laid_out = 1, 0, 0
     workers = _workers(book, config.pdf.variant, options.jobs) if "pdf" in options.formats else 1
     if workers > 1:  # before any WeasyPrint set-up in this process: the workers are forked from it
         with stages.stage("layout in parts"):
@@ -134,6 +136,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
             assert in_parts.artifact is not None
             artifacts.append(in_parts.artifact)
             page_map, pages, parts, reused = in_parts.page_map, in_parts.pages, in_parts.parts, in_parts.reused
+            laid_out = in_parts.pages_laid_out
             _impose(config, in_parts.artifact, artifacts, stages)
     fonts = None  # one WeasyPrint font set-up for the book and its handouts: fonts load once
     if (page_map is None and needs_print_layout(config, options.formats)) or \
@@ -145,16 +148,18 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         from .targets import pdf
 
         assert fonts is not None
-        with stages.stage("layout"):
+        with stages.stage("layout"), counting_layouts() as count:
             layout = pdf.lay_out(book, config.pdf.variant, fonts)
             page_map = layout.page_map
+        laid_out += count.pages
         if "pdf" in options.formats:
-            with stages.stage("pdf"):
+            with stages.stage("pdf"), counting_layouts() as count:
                 artifact, found = pdf.build_pdf(book, layout, config.pdf.variant, fonts)
                 check(found)
                 assert artifact is not None
                 artifacts.append(artifact)
                 pages = len(layout.document.pages)
+            laid_out += count.pages
             _impose(config, artifact, artifacts, stages)
         del layout  # WeasyPrint's boxes are the bulk of the build's memory
     if "epub" in options.formats:
@@ -186,7 +191,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         except OutputError as failed:
             problems.append(failed.diagnostic)
             raise BuildFailed(tuple(problems)) from None
-    return BuildResult(tuple(written), tuple(problems), stages.timings, pages, parts, reused)
+    return BuildResult(tuple(written), tuple(problems), stages.timings, pages, parts, reused, laid_out)
 
 
 def _workers(book: ResolvedBook, variant: str, jobs: int | None) -> int:

@@ -22,6 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from ..diagnostics import Diagnostic
 from ..styles import Styles
 from .footnotes import FootnoteProblem, render_with_footnote_repair
+from .laidout import counting_layouts
 from .pagefit import find_faults, mend
 from .pages import page_contents
 from .typography import TypographyProblem, check_typography
@@ -77,6 +78,7 @@ class PartLayout:
     refused: tuple[Diagnostic, ...]  # what the safe fetcher refused
     layouts: int  # full layouts of this part: 1 unless a footnote was repaired
     inputs: dict[str, str]  # every file WeasyPrint looked for -> SHA-256 of its content ("" if missing)
+    pages_laid_out: int  # pages WeasyPrint laid out for this part, each repagination counted
 
 
 def lay_out_part(spec: PartSpec) -> PartLayout:
@@ -85,14 +87,16 @@ def lay_out_part(spec: PartSpec) -> PartLayout:
     source, fetcher = Styles(spec.root).weasyprint_html(spec.html)
     sheets = [weasyprint.CSS(string=css, font_config=fonts) for css in spec.stylesheets]
     expected = list(spec.expected_notes)
-    result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts, pdf_tags=False)
-    layouts = result.layouts
-    for _ in range(FIT_PASSES):  # float gaps and short chapter ends, mended as in a one-process layout
-        pages = page_contents(result.document)
-        if not mend(pages, find_faults(pages), source.etree_element):
-            break
+    with counting_layouts() as count:
         result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts, pdf_tags=False)
-        layouts += result.layouts
+        layouts = result.layouts
+        for _ in range(FIT_PASSES):  # float gaps and short chapter ends, mended as in a one-process layout
+            pages = page_contents(result.document)
+            if not mend(pages, find_faults(pages), source.etree_element):
+                break
+            result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
+                                                 pdf_tags=False)
+            layouts += result.layouts
     full = result.document
     kept = full.pages[:len(full.pages) - spec.drop_last]
     document = full.copy(kept)
@@ -109,7 +113,8 @@ def lay_out_part(spec: PartSpec) -> PartLayout:
     return PartLayout(buffer.getvalue(), len(kept), anchors,
                       tuple(bool(page._page_box.page_type.blank) for page in kept), links,
                       tuple(_bookmarks(document.make_bookmark_tree(SCALE, transform_pages=True))),
-                      result.problems, typography, tuple(fetcher.refused), layouts, dict(fetcher.read))
+                      result.problems, typography, tuple(fetcher.refused), layouts, dict(fetcher.read),
+                      count.pages)
 
 
 def _cross_links(pages: list[Any], anchors: dict[str, int]) -> list[CrossLink]:

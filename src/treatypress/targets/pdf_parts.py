@@ -82,6 +82,7 @@ class PartsBuild:
     pages: int
     parts: int  # body parts
     laid_out: int  # WeasyPrint layouts made (parts, contents, index, folio pages)
+    pages_laid_out: int  # pages WeasyPrint laid out in this build (not the cached parts, nor folio pages)
     reused: int  # layouts taken from the build cache instead
 
 
@@ -169,7 +170,7 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
             html = _folio_html(book, styles, body[number].blank[:kept[number]],
                                starts[number] - body_start + 1)
             second[f"folios-{number}"] = layouts.submit(PartSpec(
-                html, (page,), book.config.root, (), 0, None, identifier))
+                html, (page,), book.config.root, (), 0, None, identifier), book_pages=False)
         done = {name: future.result() for name, future in second.items()}
     placed = [(part, start) for part, start in zip(body, starts, strict=True)]
     if indexes:
@@ -179,7 +180,8 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
     if front_again.pages != front.pages or front_again.anchors != front.anchors:
         raise PartsDiffer("the contents page changed length once its numbers were known")
     if has_errors(problems):
-        return PartsBuild(None, problems, page_map, total, len(body), layouts.laid_out, layouts.reused)
+        return PartsBuild(None, problems, page_map, total, len(body), layouts.laid_out, layouts.pages(),
+                          layouts.reused)
     join_parts = [JoinPart(front_again.pdf, front_again.pages, None, front_again.links)]
     for number, part in enumerate(body):
         overlay = done[f"folios-{number}"].pdf if number else None
@@ -197,7 +199,7 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
     data = join(join_parts, _nest(outline), ranges)
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
     return PartsBuild(Artifact(f"{book.config.slug}{suffix}.pdf", data), problems, page_map, pages, len(body),
-                      layouts.laid_out, layouts.reused)
+                      layouts.laid_out, layouts.pages(), layouts.reused)
 
 
 class _Layouts:
@@ -208,8 +210,10 @@ class _Layouts:
         self.cache = cache
         self.laid_out = 0  # parts actually laid out (the rest came from the cache)
         self.reused = 0
+        self.made: list[Future[PartLayout]] = []  # the layouts made in this build
 
-    def submit(self, spec: PartSpec) -> Future[PartLayout]:
+    def submit(self, spec: PartSpec, book_pages: bool = True) -> Future[PartLayout]:
+        """``book_pages``: the part lays out pages of the book (not the folio pages drawn over them)."""
         key = self.cache.key("part", spec)
         cached = self.cache.get("parts", key)
         if isinstance(cached, PartLayout):
@@ -219,8 +223,13 @@ class _Layouts:
             return done
         self.laid_out += 1
         future = self.pool.submit(lay_out_part, spec)
+        if book_pages:
+            self.made.append(future)
         future.add_done_callback(lambda made: self._store(key, made))
         return future
+
+    def pages(self) -> int:
+        return sum(future.result().pages_laid_out for future in self.made)
 
     def _store(self, key: str, made: Future[PartLayout]) -> None:
         if made.exception() is None:
