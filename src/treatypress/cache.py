@@ -21,10 +21,10 @@ import hashlib
 import os
 import pickle
 import platform
+import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -39,16 +39,28 @@ _LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "pillow", "fonttools", "pikepdf
 def code_digest() -> str:
     """treatypress' own files and the versions of what shapes its output."""
     digest = hashlib.sha256(f"{__version__} {platform.python_version()}".encode())
-    for name in _LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)};".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=-;".encode())
+    for installed in _installed():
+        digest.update(installed.encode() + b";")
     package = Path(__file__).parent
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def _installed() -> list[str]:
+    """The ``<name>-<version>.dist-info`` folders of the libraries, read from the import path:
+    the versions without ``importlib.metadata``, whose import costs more than an HTML build."""
+    wanted = {name.replace("-", "_").lower() for name in _LIBRARIES}
+    found = []
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        found.extend(name for name in names if name.endswith(".dist-info")
+                     and name.split("-")[0].lower() in wanted)
+    return sorted(found)
 
 
 def file_digest(path: str) -> str:
