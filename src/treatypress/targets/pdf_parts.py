@@ -33,6 +33,8 @@ from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 
+from markupsafe import Markup
+
 from ..cache import Cache
 from ..config import SETTINGS_FILE
 from ..diagnostics import Diagnostic, Location, error, has_errors, warning
@@ -52,6 +54,7 @@ from .pdf import (
     TYPOGRAPHY_HINTS,
     VARIANTS,
     PrintSource,
+    _folio,  # the folio a one-process layout prints on a page
     page_rules,
     print_html,
     print_source,
@@ -161,7 +164,7 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
             html = print_text(render(environment(styles), "print-index.html.j2", **book_context(book),
                                      stylesheets=stylesheets(styles), first_page=int(labels[index_start]),
                                      index_sections=[{"id": f"index-{ix.name}", "title": ix.title,
-                                                      "html": _markup(render_print(ix, refs))} for ix in indexes]))
+                                                      "html": Markup(render_print(ix, refs))} for ix in indexes]))
             second["index"] = layouts.submit(PartSpec(html, (page,), book.config.root, (), 0,
                                                                  pdf_variant, identifier))
         kept = [part.pages for part in body]
@@ -172,11 +175,11 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
             second[f"folios-{number}"] = layouts.submit(PartSpec(
                 html, (page,), book.config.root, (), 0, None, identifier), book_pages=False)
         done = {name: future.result() for name, future in second.items()}
-    placed = [(part, start) for part, start in zip(body, starts, strict=True)]
+    front_again: PartLayout = done["front"]
+    placed = [(front_again, 0), *zip(body, starts, strict=True)]
     if indexes:
         placed.append((done["index"], index_start))
     problems = _problems(book, placed, labels, index_start, done["index"].pages if indexes else 0)
-    front_again: PartLayout = done["front"]
     if front_again.pages != front.pages or front_again.anchors != front.anchors:
         raise PartsDiffer("the contents page changed length once its numbers were known")
     if has_errors(problems):
@@ -196,7 +199,7 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
         outline.extend(_shift(index.bookmarks, index_start, index.pages))
         pages += index.pages
     ranges = [LabelRange(0, "r", 1), LabelRange(body_start, "D", 1)]
-    data = join(join_parts, _nest(outline), ranges)
+    data = join(join_parts, outline, ranges)  # parts start at chapter openings: their bookmarks follow on
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
     return PartsBuild(Artifact(f"{book.config.slug}{suffix}.pdf", data), problems, page_map, pages, len(body),
                       layouts.laid_out, layouts.pages(), layouts.reused)
@@ -239,12 +242,6 @@ class _Layouts:
 
 class PartsDiffer(Exception):
     """A part came out differently from what the plan assumed: lay the book out in one process."""
-
-
-def _markup(html: str) -> Any:
-    from markupsafe import Markup
-
-    return Markup(html)
 
 
 def _part_count(book: ResolvedBook, jobs: int) -> int:
@@ -318,21 +315,9 @@ def _folio_html(book: ResolvedBook, styles: Styles, blank: Sequence[bool], first
             f"<body>{pages}</body></html>")
 
 
-def _folio(index: int, body_start: int) -> str:
-    from .pdf import _folio as folio
-
-    return folio(index, body_start)
-
-
 def _shift(marks: Sequence[Bookmark], start: int, kept: int) -> list[Bookmark]:
     return [Bookmark(m.label, start + m.page, m.x, m.y, tuple(_shift(m.children, start, kept)), m.open)
             for m in marks if m.page < kept]
-
-
-def _nest(marks: list[Bookmark]) -> list[Bookmark]:
-    """The parts' top-level bookmarks in order (parts start at chapter openings, so no part's
-    bookmark belongs under another part's)."""
-    return marks
 
 
 def _in_book(found: TypographyProblem, start: int) -> TypographyProblem:
