@@ -54,8 +54,8 @@ def _pdf(result: Any) -> Path:
     (REPO, "plain", 3),
 ], ids=["small-book", "default-book-3-parts"])
 def test_parts_join_into_the_one_process_pdf(tmp_path: Path, book: Path, variant: str, jobs: int) -> None:
-    one = build_book(book, tmp_path / "one", formats=("pdf",), variant=variant, jobs=1)
-    parts = build_book(book, tmp_path / "parts", formats=("pdf",), variant=variant, jobs=jobs)
+    one = build_book(book, tmp_path / "one", formats=("pdf",), variant=variant, jobs=1, cache=False)
+    parts = build_book(book, tmp_path / "parts", formats=("pdf",), variant=variant, jobs=jobs, cache=False)
     assert one.parts == 1 and parts.parts == jobs
     assert not [d for d in parts.diagnostics if d.code.startswith("footnote")]
     one_texts, parts_texts = _texts(_pdf(one)), _texts(_pdf(parts))
@@ -70,8 +70,8 @@ def test_parts_join_into_the_one_process_pdf(tmp_path: Path, book: Path, variant
 
 
 def test_parts_are_byte_reproducible(tmp_path: Path) -> None:
-    first = build_book(BOOKS / "minimal", tmp_path / "a", formats=("pdf",), variant="plain", jobs=2)
-    second = build_book(BOOKS / "minimal", tmp_path / "b", formats=("pdf",), variant="plain", jobs=2)
+    first = build_book(BOOKS / "minimal", tmp_path / "a", formats=("pdf",), variant="plain", jobs=2, cache=False)
+    second = build_book(BOOKS / "minimal", tmp_path / "b", formats=("pdf",), variant="plain", jobs=2, cache=False)
     assert first.parts == 2
     assert _pdf(first).read_bytes() == _pdf(second).read_bytes()
 

@@ -48,7 +48,7 @@ class BuildOptions:
     paper: str | None = None  # overrides [handouts] paper
     strict: bool = False  # a warning fails the build before anything is written
     jobs: int | None = None  # worker processes laying out the PDF; None: chosen from the book's size
-    cache: bool = True  # reuse work from the build cache in the output folder
+    cache: bool = True  # reuse work from the build cache in <book>/build/
 
     def overrides(self) -> dict[str, str]:
         """The settings these options override, by schema key; load_config checks them."""
@@ -115,7 +115,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         parsed_handouts = [parse_chapter(h, config.book.language) for h in manuscript.handouts] if wanted else []
     check(found)
     with stages.stage("resolve"):
-        cache = Cache.in_output(out_dir) if options.cache and options.formats else Cache(None)
+        cache = Cache.of_book(config.root) if options.cache and options.formats else Cache(None)
         book, found = resolve(config, parsed, cache)
         handout_books, handout_found = resolve_handouts(config, parsed_handouts)
         check(found + handout_found + check_styles(config))

