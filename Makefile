@@ -1,13 +1,24 @@
-# The two commands of the quick start. Both set everything up first and are safe to repeat.
+# The commands of the quick start. Each sets everything up first and is safe to repeat.
+#   make new    -> writes a new book into my-book/ (or BOOK=folder)
+#   make serve  -> shows it at http://127.0.0.1:8000/, updated as you save (BOOK=..., PORT=...)
 #   make book   -> builds the default book into dist/
 #   make test   -> runs the whole test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: book test bench setup
+BOOK ?= my-book
+PORT ?= 8000
+
+.PHONY: book test bench setup new serve
 book: $(STAMP)
 	$(VENV)/bin/treatypress build .
+
+new: $(STAMP)
+	$(VENV)/bin/treatypress new "$(BOOK)"
+
+serve: $(STAMP)
+	$(VENV)/bin/treatypress serve "$(BOOK)" --port "$(PORT)"
 
 test: $(STAMP)
 	$(VENV)/bin/pytest

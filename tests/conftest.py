@@ -6,13 +6,15 @@ pypdf and poppler's pdftotext, the EPUB is unzipped and checked with EPUBCheck.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,3 +76,35 @@ def page_texts(pdf: Path) -> list[str]:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
     return text.split("\f")[:-1]
+
+
+@pytest.fixture(scope="session")
+def screen_only_book(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The small book as EPUB and web edition only: no PDF, so no print layout in the run."""
+    out = tmp_path_factory.mktemp("screen-only-book")
+    return Built(BOOKS / "minimal", out, build_book(BOOKS / "minimal", out, formats=("epub", "html")))
+
+
+TOOLS = REPO / ".tools" / "node_modules" / ".bin"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def ace_report(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], dict[str, Any]]:
+    """Ace by DAISY's report on an EPUB, run once per EPUB in the session (a run takes ~10 s)."""
+    reports: dict[Path, dict[str, Any]] = {}
+
+    def report(epub: Path) -> dict[str, Any]:
+        if epub not in reports:
+            ace = TOOLS / "ace-cli"
+            if not ace.exists() or not CHROMIUM.exists():
+                pytest.fail("Ace by DAISY or Chromium is missing: run scripts/setup.sh")
+            out = tmp_path_factory.mktemp("ace")
+            env = os.environ | {"PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM), "PUPPETEER_SKIP_DOWNLOAD": "1",
+                                "HOME": str(out)}  # Ace keeps its logs under HOME
+            subprocess.run([str(ace), "--silent", "--force", "--outdir", str(out / "report"), str(epub)],
+                           check=True, capture_output=True, timeout=600, env=env)
+            reports[epub] = json.loads((out / "report" / "report.json").read_text(encoding="utf-8"))
+        return reports[epub]
+
+    return report

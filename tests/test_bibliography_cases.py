@@ -181,7 +181,7 @@ def test_undefined_macro_and_missing_crossref_are_located(tmp_path: Path, capsys
                      "@incollection{child,\n  author = {Smith, John},\n  title = {Chapter},\n"
                      "  crossref = {nosuchbook},\n  year = {2020},\n}\n")
     printed = refuse(make_book(tmp_path, "Text [@macro; @child].\n", bib), capsys)
-    assert ("references.bib:17: error [bib-undefined-macro] field 'publisher' of entry 'macro' uses "
+    assert ("references.bib:20: error [bib-undefined-macro] field 'publisher' of entry 'macro' uses "
             "'undefinedmacro', which no @string defines") in printed
     assert "references.bib:23: error [bib-crossref] entry 'child' has crossref = {nosuchbook}" in printed
 
@@ -239,3 +239,18 @@ def test_no_doubled_punctuation_after_citations_in_notes(tmp_path: Path, capsys:
     notes = " ".join(_text(n) for n in re.findall(r'<aside[^>]*>(.*?)</aside>', page, re.S))
     assert "(Brill, 1966)." in notes
     assert not re.search(r"\.\.|\.,|\.”,|\., ", notes), notes
+
+
+def test_check_reports_what_only_a_handout_cites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bib = ENTRIES + "@book{macro,\n  author = {Smith, John},\n  title = {Records},\n  publisher = nosuch,\n}\n"
+    root = make_book(tmp_path, "Text [@senn1966].\n", bib, extra='nocite = ["lossowski1995"]')
+    (root / "manuscript" / "handouts").mkdir()
+    (root / "manuscript" / "handouts" / "sheet.md").write_text(
+        "---\ntitle: Sheet\n---\n# Sheet\n\nA handout [@macro].\n", encoding="utf-8")
+    code, checked = run(["check", str(root)], capsys)
+    built_code, built = run(["build", str(root), "--format", "handouts", "--out", str(root / "dist")], capsys)
+    assert code == built_code == 1
+    expected = ("references.bib:20: error [bib-undefined-macro] field 'publisher' of entry 'macro' uses 'nosuch', "
+                "which no @string defines")
+    assert expected in checked and expected in built
+    assert checked.count("[bib-undefined-macro]") == 1

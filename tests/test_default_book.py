@@ -6,6 +6,7 @@ silently drop."""
 from __future__ import annotations
 
 import re
+import subprocess
 import tomllib
 import zipfile
 from pathlib import Path
@@ -169,6 +170,11 @@ def _tags(path: Path) -> list[pikepdf.Dictionary]:
         return [pikepdf.Dictionary({"/S": e.S, "/Alt": e.get("/Alt", "")}) for e in elements]
 
 
+def _reading_order(path: Path) -> str:
+    """The page's text column by column, as poppler reads it without -layout."""
+    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
 def test_handouts_are_single_a4_pages_with_questions_and_a_source_line(default_book: Built) -> None:
     handouts = sorted(p for p in default_book.result.written if p.parent.name == "handouts")
     assert [p.name for p in handouts] == ["map.pdf", "timeline.pdf", "treaty-at-a-glance.pdf"]
@@ -177,10 +183,10 @@ def test_handouts_are_single_a4_pages_with_questions_and_a_source_line(default_b
         assert len(reader.pages) == 1
         box = reader.pages[0].mediabox
         assert (round(float(box.width)), round(float(box.height))) == (595, 842)
-        (text,) = page_texts(path)
+        text = _reading_order(path)  # the handouts may be set in two columns
         questions = text.split("To discuss", 1)[1]
-        assert 2 <= len(re.findall(r"^\s*\d\. ", questions, re.MULTILINE)) <= 3
-        assert "Source: the English Wikipedia article “Soviet–Lithuanian Peace Treaty”" in re.sub(r"\s+", " ", text)
+        assert 2 <= len(re.findall(r"^\d\. ", questions, re.MULTILINE)) <= 3
+        assert re.search(r"Source: the English Wikipedia article “Soviet–\s*Lithuanian Peace Treaty”", text)
         assert not [e for e in _tags(path) if str(e.S) == "/Note"]  # one source line, no string of note calls
 
 

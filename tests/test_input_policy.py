@@ -130,3 +130,9 @@ def test_an_empty_front_list_means_no_front_matter(book_copy: Path, capsys: pyte
 
 def test_the_readme_settings_table_is_the_schema() -> None:
     assert settings_table() in README
+
+
+def test_check_passes_on_the_default_book(capsys: pytest.CaptureFixture[str]) -> None:
+    """check fills the web and EPUB layouts without a PDF: an index mark inside a note must still
+    get its section (the default book has one), not stop check with a traceback."""
+    assert main(["check", str(Path(__file__).resolve().parents[1]), "--strict"]) == 0, capsys.readouterr().err

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from .booksettings import load_settings
 from .cache import Cache
-from .config import BookConfig, load_config
+from .config import BookConfig
 from .diagnostics import BuildFailed, Diagnostic, Severity, error, has_errors
 from .limits import check_size
 from .manuscript import load_manuscript
@@ -22,6 +23,7 @@ from .markdown import parse_chapter
 from .output import OutputError, check_out_dir, write_artifacts
 from .pdf.laidout import counting_layouts
 from .pdf.pagemap import PageMap
+from .progress import Progress, Silent, as_progress
 from .render import check_layouts
 from .resolve import resolve
 from .resolve.handouts import resolve_handouts
@@ -30,6 +32,7 @@ from .styles import check_styles
 from .targets import Artifact
 
 if TYPE_CHECKING:
+    from .pagelist import PrintPages
     from .targets.pdf_parts import PartsBuild
 
 FORMATS = ("pdf", "epub", "html", "handouts")
@@ -72,23 +75,25 @@ class BuildResult:
 class Stages:
     """Times each named stage and tells the progress display (WeasyPrint's "Step N" habit)."""
 
-    def __init__(self, progress: Callable[[str], None]) -> None:
+    def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.timings: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        self.progress(name)
+        self.progress.start(name)
         start = time.perf_counter()
         try:
             yield
         finally:
-            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+            seconds = time.perf_counter() - start
+            self.timings[name] = self.timings.get(name, 0.0) + seconds
+            self.progress.finish(name, seconds)
 
 
 def build(root: Path, options: BuildOptions = BuildOptions(),
-          progress: Callable[[str], None] = lambda _: None) -> BuildResult:
-    stages = Stages(progress)
+          progress: Progress | Callable[[str], object] | None = None) -> BuildResult:
+    stages = Stages(as_progress(progress) if progress is not None else Silent())
     problems: list[Diagnostic] = []
 
     def check(found: tuple[Diagnostic, ...]) -> None:
@@ -98,11 +103,14 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
 
     out_dir = options.out_dir or root / "dist"
     with stages.stage("config"):
-        config, found = load_config(root, options.overrides())
-        if options.formats:  # a wrong --out fails before the layout, not after it
-            found = (*found, *check_out_dir(out_dir))
-        check(found)
-        assert config is not None
+        settings = load_settings(root, options.overrides())
+        # a broken book.toml still yields the settings that are valid, so that the chapters
+        # are checked in the same run; the errors stop the build before anything is written
+        out_problems = check_out_dir(out_dir) if options.formats else ()  # a wrong --out fails at once
+        problems.extend((*settings.problems, *out_problems))
+        if settings.config is None or has_errors(out_problems):
+            raise BuildFailed(tuple(problems))
+        config = settings.config
     with stages.stage("manuscript"):
         manuscript, found = load_manuscript(config)
         found = (*found, *check_size(manuscript.chapters))
@@ -118,14 +126,21 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         cache = Cache.of_book(config.root) if options.cache and options.formats else Cache(None)
         book, found = resolve(config, parsed, cache)
         handout_books, handout_found = resolve_handouts(config, parsed_handouts)
-        check(found + handout_found + check_styles(config))
+        # a handout's .bib problems that the book reported too are the same diagnostic: once
+        check(tuple(dict.fromkeys(found + handout_found + check_styles(config))))
         assert book is not None
         if not options.formats:  # check: fill the layouts in memory, as a build would
             check(check_layouts(book))
 
+    if has_errors(problems):  # the settings' errors, once the chapters have been checked too
+        raise BuildFailed(tuple(problems))
     artifacts: list[Artifact] = []
     pages = 0
+    # Only the PDF needs a layout (and an EPUB asked for printed page numbers); the e-book and the
+    # web edition take it when there is one (page numbers in the index, the print pages in the
+    # page list) and do without it otherwise.
     page_map: PageMap | None = None  # where the print edition put everything, if it was laid out
+    print_pages: PrintPages | None = None  # where the PDF's pages begin, when it was built in this run
     parts, reused, laid_out = 1, 0, 0
     workers = _workers(book, config.pdf.variant, options.jobs) if "pdf" in options.formats else 1
     if workers > 1:  # before any WeasyPrint set-up in this process: the workers are forked from it
@@ -135,8 +150,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
             check(in_parts.problems)
             assert in_parts.artifact is not None
             artifacts.append(in_parts.artifact)
-            page_map, pages, parts, reused = in_parts.page_map, in_parts.pages, in_parts.parts, in_parts.reused
-            laid_out = in_parts.pages_laid_out
+            page_map, print_pages, pages = in_parts.page_map, in_parts.print_pages, in_parts.pages
+            parts, reused, laid_out = in_parts.parts, in_parts.reused, in_parts.pages_laid_out
             _impose(config, in_parts.artifact, artifacts, stages)
     fonts = None  # one WeasyPrint font set-up for the book and its handouts: fonts load once
     if (page_map is None and needs_print_layout(config, options.formats)) or \
@@ -145,6 +160,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
 
         fonts = FontConfiguration()
     if page_map is None and needs_print_layout(config, options.formats):
+        from .pagelist import page_starts
         from .targets import pdf
 
         assert fonts is not None
@@ -154,25 +170,27 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         laid_out += count.pages
         if "pdf" in options.formats:
             with stages.stage("pdf"), counting_layouts() as count:
-                artifact, found = pdf.build_pdf(book, layout, config.pdf.variant, fonts)
+                artifact, found, print_pages = pdf.build_pdf(book, layout, config.pdf.variant, fonts)
                 check(found)
                 assert artifact is not None
                 artifacts.append(artifact)
                 pages = len(layout.document.pages)
             laid_out += count.pages
             _impose(config, artifact, artifacts, stages)
+        else:  # an EPUB asked for printed pages: the body's pages (the index counts as one)
+            print_pages = page_starts(layout.document.pages, layout.labels)
         del layout  # WeasyPrint's boxes are the bulk of the build's memory
     if "epub" in options.formats:
         from .targets import epub
 
+        printed = config.epub.print_page_numbers != "never"
         with stages.stage("epub"):
-            printed = page_map if config.epub.print_page_numbers != "never" else None
-            artifacts.append(epub.build_epub(book, printed))
+            artifacts.append(epub.build_epub(book, page_map if printed else None, print_pages if printed else None))
     if "html" in options.formats:
         from .targets import web
 
         with stages.stage("html"):
-            artifacts.extend(web.build_web(book))
+            artifacts.extend(web.build_web(book, page_map, print_pages))
     if "handouts" in options.formats and handout_books:
         from .targets import handouts
 

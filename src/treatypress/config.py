@@ -1,7 +1,11 @@
 """Stage 1: read ``manuscript/book.toml`` into a typed, validated, frozen ``BookConfig``.
 
-One source of defaults (the dataclass fields), every problem reported at once with the line
-it is on (MkDocs' ``config_options`` habit), and no string-keyed settings after this stage.
+One schema: the dataclass fields below hold each setting's default, meaning, check and the
+command-line flag that overrides it (``setting(...)``). The flags (``cli.py``), the validation
+of book.toml and of the flags' values (``check_value``), and the README's table
+(``settings_table``) are all made from it, so a value is checked once, with the same words
+whichever way it came. Every problem is reported at once with the line it is on (MkDocs'
+``config_options`` habit), and no string-keyed settings survive this stage.
 """
 
 from __future__ import annotations
@@ -93,6 +97,28 @@ def citation_style(value: Any, root: Path | None) -> str | None:
     return problem
 
 
+def isbn_number(value: Any, root: Path | None = None) -> str | None:
+    from .isbn import isbn_problem
+
+    problem = isbn_problem(str(value)) if value else None
+    return f"{value!r} is not a valid ISBN: {problem}" if problem else None
+
+
+COVER_TYPES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def cover_image(value: Any, root: Path | None) -> str | None:
+    """The author's cover: an image the EPUB can hold, inside the book folder."""
+    if not value:
+        return None
+    if Path(str(value)).suffix.lower() not in COVER_TYPES:
+        return f"{value!r} is not a PNG, JPEG or SVG image"
+    problem = inside_book(value, root)
+    if problem is None and root is not None and not (root / str(value)).is_file():
+        return f"the cover image {value!r} does not exist"
+    return problem
+
+
 def setting(default: Any = dataclasses.MISSING, doc: str = "", *, choices: tuple[str, ...] = (),
             check: Check | None = None, flag: str = "", shown: str = "", factory: Any = None) -> Any:
     """A field of the settings schema: its default, what it means, and how it is checked.
@@ -112,8 +138,8 @@ class Contents:
     ``*.md`` there, sorted, as chapters; an empty list means none."""
 
     front: tuple[str, ...] | None = setting(
-        None, "front matter, roman folios; a listed file that is missing is an error, a file present but "
-        "not listed a warning", shown="`[]`")
+        None, "front matter, roman folios; a listed file that is missing or listed twice is an error, a "
+        "file present but not listed a warning", shown="`[]`")
     chapters: tuple[str, ...] | None = setting(
         None, "the body, arabic folios from 1; without a [contents] table every `*.md`, sorted, is a "
         "chapter", shown="all `*.md`, sorted")
@@ -144,13 +170,14 @@ class PdfSettings:
 @dataclass(frozen=True)
 class CitationSettings:
     style: str = setting("chicago-notes-bibliography", "a CSL style name (`apa`, "
-                         "`modern-language-association`, …) or the path of a `.csl` file inside the book",
-                         check=citation_style)
+                         "`modern-language-association`, …) or the path of a `.csl` file inside the book; "
+                         "`treatypress styles` lists them", check=citation_style)
     bibliography: str = setting("references.bib", "the BibTeX file, a path inside the book folder",
                                 check=inside_book)
     nocite: tuple[str, ...] = setting((), "keys listed in the bibliography without a citation; "
                                       "`\"*\"` lists all")
     bibliography_title: str = setting("", "heading of the bibliography", shown="the style's")
+    link: bool = setting(True, "on screen (EPUB, web), a citation links to its bibliography entry")
 
 
 @dataclass(frozen=True)
@@ -193,12 +220,17 @@ class BookSettings:
     date: str = setting("", "publication date as printed, e.g. `\"2026\"`")
     rights: str = setting("", "imprint and metadata")
     identifier: str = setting("", "EPUB identifier and PDF `/ID` seed; stable, never random",
-                              shown="`urn:treatypress:<slug>`")
+                              shown="`urn:isbn:<isbn>` with an `isbn`, else `urn:treatypress:<slug>`")
     slug: str = setting("", "file name of the outputs (letters, digits, `.`, `_`, `-`)", check=file_name,
                         shown="from the title")
     subject: str = setting("", "imprint and metadata")
     keywords: tuple[str, ...] = setting((), "PDF keywords, EPUB subjects")
     description: str = setting("", "imprint and metadata")
+    # the e-book's cover and the book's ISBN
+    isbn: str = setting("", "ISBN-13 (or ISBN-10), hyphens as printed; checked by its check digit; on the "
+                        "imprint page, the EPUB identifier and the PDF metadata", check=isbn_number)
+    cover: str = setting("", "the e-book's cover (PNG, JPEG or SVG inside the book folder)",
+                         check=cover_image, shown="drawn from the title page")
 
 
 @dataclass(frozen=True)
@@ -216,6 +248,10 @@ class BookConfig:
     # "table.key" -> where the setting was written (book.toml line, or the flag), for later
     # stages' messages about a setting (an unknown citation style, a page size that CSS contradicts)
     locations: Mapping[str, Location] = field(default_factory=lambda: MappingProxyType({}))
+    # Where the chapters are, relative to root: "manuscript", or "" for a Pandoc book's top level
+    chapters_dir: str = "manuscript"
+    # The file the settings came from: book.toml, or a Pandoc book's metadata (see pandoc.py)
+    settings_file: str = SETTINGS_FILE
 
     @property
     def slug(self) -> str:
@@ -223,7 +259,13 @@ class BookConfig:
 
     @property
     def identifier(self) -> str:
-        return self.book.identifier or f"urn:treatypress:{self.slug}"
+        if self.book.identifier:
+            return self.book.identifier
+        if self.book.isbn:
+            from .isbn import isbn_digits
+
+            return f"urn:isbn:{isbn_digits(self.book.isbn)}"
+        return f"urn:treatypress:{self.slug}"
 
     @property
     def page_size(self) -> str:

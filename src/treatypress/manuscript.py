@@ -13,6 +13,7 @@ import yaml
 
 from .config import SETTINGS_FILE, BookConfig, language_tag
 from .diagnostics import Diagnostic, Location, error, has_errors, warning
+from .pandoc import NOT_CHAPTERS, PANDOC_KEYS, chapter_key_warnings
 
 # Front-matter keys a chapter may carry; anything else is probably a typo.
 CHAPTER_KEYS = frozenset({"title", "short_title", "subtitle", "lang", "pages", "paper"})
@@ -74,7 +75,8 @@ def read_front_matter(text: str, rel: str, allowed: frozenset[str] = CHAPTER_KEY
                                             Location(rel, 2, 1)),)
     problems = tuple(warning("frontmatter-unknown", f"unknown front-matter key '{key}'",
                              Location(rel, _key_line(match[1], str(key)), 1),
-                             f"known keys: {', '.join(sorted(allowed))}")
+                             f"known keys: {', '.join(sorted(allowed & CHAPTER_KEYS or allowed))}"
+                             + (", and Pandoc's metadata keys" if "toc" in allowed else ""))
                      for key in data if key not in allowed)
     problems += tuple(error("frontmatter-value", f"front matter {key}: {wrong}",
                             Location(rel, _key_line(match[1], str(key)), 1))
@@ -101,9 +103,10 @@ def _key_line(yaml_text: str, key: str) -> int:
 
 
 def load_manuscript(config: BookConfig) -> tuple[Manuscript, tuple[Diagnostic, ...]]:
-    folder = config.root / "manuscript"
+    folder = config.root / config.chapters_dir
+    prefix = f"{config.chapters_dir}/" if config.chapters_dir else ""  # "" in a Pandoc book's top level
     problems: list[Diagnostic] = []
-    present = sorted(p.name for p in folder.glob("*.md"))
+    present = sorted(p.name for p in folder.glob("*.md") if not (prefix == "" and p.name in NOT_CHAPTERS))
     contents = config.contents
     # A list that is given is the whole of its part, even when empty; without a [contents]
     # list every *.md is a chapter, in file-name order.
@@ -113,26 +116,33 @@ def load_manuscript(config: BookConfig) -> tuple[Manuscript, tuple[Diagnostic, .
         order = [(n, "front") for n in front] + [(n, "body") for n in body] + [(n, "back") for n in back]
         for name in present:
             if name not in listed:
-                problems.append(warning("chapter-unlisted", f"manuscript/{name} is not in the contents of book.toml",
-                                        Location(f"manuscript/{name}"),
+                problems.append(warning("chapter-unlisted", f"{prefix}{name} is not in the contents of book.toml",
+                                        Location(f"{prefix}{name}"),
                                         "add it to [contents] front, chapters or back, or move it out of manuscript/"))
     else:
         order = [(n, "body") for n in present]
-    book_toml = (folder / "book.toml").read_text(encoding="utf-8", errors="replace")
+    settings = config.root / config.settings_file
+    book_toml = settings.read_text(encoding="utf-8", errors="replace") if settings.is_file() else ""
     chapters: list[ChapterSource] = []
+    seen: set[str] = set()
     for name, kind in order:
         path = folder / name
-        rel = f"manuscript/{name}"
+        rel = f"{prefix}{name}"
+        if name in seen:  # it would be printed twice
+            problems.append(error("chapter-listed-twice", f"chapter '{name}' is listed twice in [contents]",
+                                  _entry_location(book_toml, name, 1), "list each chapter once"))
+            continue
+        seen.add(name)
         if path.exists() and not _inside(path, config.root):
             problems.append(error("outside-book", f"chapter '{name}' leads outside the book folder",
                                   _entry_location(book_toml, name),
-                                  "copy the file into manuscript/ instead of linking to it"))
+                                  f"copy the file into {prefix or 'the book folder'} instead of linking to it"))
             continue
         if not path.is_file():
             problems.append(error("chapter-missing", f"chapter '{name}' is listed but {rel} does not exist",
                                   _entry_location(book_toml, name), _suggest(name, present)))
             continue
-        chapter, found = _read_chapter(path, rel, kind)
+        chapter, found = _read_chapter(path, rel, kind, config)
         problems.extend(found)
         if chapter:
             chapters.append(chapter)
@@ -142,37 +152,44 @@ def load_manuscript(config: BookConfig) -> tuple[Manuscript, tuple[Diagnostic, .
                                   config.where("contents.chapters"),
                                   "list the chapters: chapters = [\"01-name.md\", ...]"))
         else:
-            problems.append(error("no-chapters", "manuscript/ holds no Markdown chapters", Location("manuscript"),
-                                  "add chapters as manuscript/01-name.md"))
+            problems.append(error("no-chapters", f"{prefix or './'} holds no Markdown chapters",
+                                  Location(config.chapters_dir or "."), f"add chapters as {prefix}01-name.md"))
     handouts: list[ChapterSource] = []
     for path in sorted((folder / "handouts").glob("*.md")):
         if not _inside(path, config.root):  # a symlink out of the book
-            problems.append(error("outside-book", f"manuscript/handouts/{path.name} leads outside the book folder",
-                                  Location(f"manuscript/handouts/{path.name}"),
+            problems.append(error("outside-book", f"{prefix}handouts/{path.name} leads outside the book folder",
+                                  Location(f"{prefix}handouts/{path.name}"),
                                   "copy the file into the book folder instead of linking to it"))
             continue
-        handout, found = _read_chapter(path, f"manuscript/handouts/{path.name}", "handout")
+        handout, found = _read_chapter(path, f"{prefix}handouts/{path.name}", "handout", config)
         problems.extend(found)
         if handout:
             handouts.append(handout)
     return Manuscript(tuple(chapters), tuple(handouts)), tuple(problems)
 
 
-def _read_chapter(path: Path, rel: str, kind: str) -> tuple[ChapterSource | None, tuple[Diagnostic, ...]]:
+def _read_chapter(path: Path, rel: str, kind: str, config: BookConfig
+                  ) -> tuple[ChapterSource | None, tuple[Diagnostic, ...]]:
     text, problems = read_source(path, rel)
     if text is None:
         return None, problems
-    meta, found = read_front_matter(text, rel)
-    return ChapterSource(rel, kind, text, meta), problems + found
+    # Pandoc's own metadata keys are not typos: pandoc.py says which are read and which ignored
+    meta, found = read_front_matter(text, rel, CHAPTER_KEYS | PANDOC_KEYS)
+    pandoc_found = chapter_key_warnings(meta, text, rel, config, CHAPTER_KEYS)
+    return ChapterSource(rel, kind, text, meta), problems + found + pandoc_found
 
 
 def _inside(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
-def _entry_location(book_toml: str, name: str) -> Location:
+def _entry_location(book_toml: str, name: str, skip: int = 0) -> Location:
+    """Where ``name`` is listed in book.toml, after ``skip`` earlier mentions."""
     for number, line in enumerate(book_toml.splitlines(), 1):
         col = line.find(f'"{name}"')
+        while col >= 0 and skip:
+            skip -= 1
+            col = line.find(f'"{name}"', col + 1)
         if col >= 0:
             return Location(SETTINGS_FILE, number, col + 1)
     return Location(SETTINGS_FILE)

@@ -16,7 +16,8 @@ can leave old and new files side by side until the next build.
 
 The build that owns a staging folder holds a lock on it (``flock``), which the kernel drops when
 the process dies, so the next build can tell a killed build's leftovers from a concurrent live
-build and removes only the former (with the ``.tmp-*`` files of treatypress before 0.2).
+build and removes only the former (and the ``.tmp-*`` files that the earlier, file-by-file
+write stage left when it was killed).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from .diagnostics import Diagnostic, Location, error
 from .targets import Artifact
 
 STAGING = ".treatypress-staging-"
-# What tempfile.mkstemp(prefix=".tmp-") made in the output folder of earlier versions.
+# What tempfile.mkstemp(prefix=".tmp-") made in the output folder in the earlier write stage.
 _OLD_TEMPORARY = re.compile(r"\.tmp-[a-z0-9_]{8}\.[a-z]+")
 _HINT_OTHER = "or build into another folder with --out DIR"
 

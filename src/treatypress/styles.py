@@ -7,6 +7,7 @@ each refusal is kept so the build can fail with a message instead of a silently 
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from urllib.parse import unquote, urlparse
 from .config import PAGE_SIZES, BookConfig
 from .diagnostics import Diagnostic, Location, error, warning
 
-if TYPE_CHECKING:  # WeasyPrint is imported only by the targets that lay pages out (issue 12)
+if TYPE_CHECKING:  # WeasyPrint is imported only where pages are laid out or CSS checked (issue 12)
     import weasyprint
 
     from .safefetch import SafeFetcher
@@ -100,18 +101,61 @@ def _check_css(path: Path, rel: str, root: Path, config: BookConfig) -> Iterator
                     "save the file as UTF-8")
         return
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+    refused = False
     for node, url in _urls(rules):
         where = Location(rel, node.source_line, node.source_column)
         problem = _url_problem(url, path.parent, root)
         if problem:
+            refused = True
             code, what, hint = problem
             yield error(code, f"the stylesheet asks for '{url}', which {what}", where, hint)
+    if path.name in PRINT_CSS and not refused:
+        yield from _weasyprint_ignores(path, rel, root)
     for rule in rules:
-        if rule.type == "error":
+        if rule.type == "error" and path.name not in PRINT_CSS:
             yield warning("css-syntax", f"CSS syntax error: {rule.message}",
-                          Location(rel, rule.source_line, rule.source_column), "WeasyPrint ignores the rule")
+                          Location(rel, rule.source_line, rule.source_column), "the rule is ignored")
         elif rule.type == "at-rule" and rule.lower_at_keyword == "page" and rel == "styles/css/book.css":
             yield from _page_size(rule, rel, config)
+
+
+# The CSS files WeasyPrint reads (the others are copied into the EPUB and the web edition).
+PRINT_CSS = frozenset({"book.css", "print.css", "footnotes.css", "fonts.css", "handout.css"})
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _weasyprint_ignores(path: Path, rel: str, root: Path) -> Iterator[Diagnostic]:
+    """What WeasyPrint's own CSS validation drops from a file it reads (an unknown property, a
+    bad value, a selector it cannot parse), which it only logs: a warning at the file's line,
+    reported here once rather than at every layout."""
+    import weasyprint
+
+    from .safefetch import SafeFetcher
+
+    records = _Records()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(records)
+    try:
+        weasyprint.CSS(filename=str(path), url_fetcher=SafeFetcher((root, BUILTIN)))
+    finally:
+        logger.removeHandler(records)
+    for record in records.records:
+        message = record.getMessage()
+        place = re.search(r" at (\d+):(\d+)", message)
+        line, col = (int(place[1]), int(place[2])) if place else (0, 0)
+        ignored = re.match(r"Ignored `(.*?)\s*` at \d+:\d+, (.*?)\.?$", message, re.DOTALL)
+        text = (f"WeasyPrint ignores `{ignored[1]}`: {ignored[2]}" if ignored
+                else "WeasyPrint: " + re.sub(r" at \d+:\d+,?", "", message).rstrip("."))
+        yield warning("css-ignored", text, Location(rel, line, col),
+                      "check the property's name and value against WeasyPrint's supported CSS")
 
 
 def _urls(nodes: Sequence[Any]) -> Iterator[tuple[Any, str]]:

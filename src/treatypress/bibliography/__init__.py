@@ -40,20 +40,33 @@ _UNCITED_LISTED = 30  # list this many uncited keys by name, then count the rest
 
 
 def load_bibliography(
-    bib_path: Path, display_path: str, wanted: Collection[str], nocite: Collection[str] = ()
+    bib_path: Path, display_path: str, wanted: Collection[str], nocite: Collection[str] = (),
+    locale: str = "en-US",
 ) -> tuple[Bibliography, tuple[Diagnostic, ...]]:
     """Read ``bib_path``, decoding only ``wanted`` keys (cited + nocite; "*" means all).
+
+    ``locale``: the book's language; as in Pandoc, English titles are stored in sentence case
+    (for the style to case them) only in an English book.
 
     ``nocite`` (optional) names the keys listed in the bibliography without being cited;
     they must also be in ``wanted``.
     """
+    problems: list[Diagnostic] = []
     try:
-        text = bib_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = bib_path.read_bytes()
+    except OSError as exc:
         empty = Bibliography(display_path, {}, ())
         return empty, (error("bib-unreadable", f"cannot read {display_path}: {exc}", Location(display_path)),)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:  # older .bib files are Latin-1; Pandoc reads them so too
+        line = data[:exc.start].count(b"\n") + 1
+        problems.append(warning("bib-encoding", f"{display_path} is not UTF-8 (byte {data[exc.start]:#x}); "
+                                "read as Latin-1", Location(display_path, line),
+                                "save the file as UTF-8"))
+        text = data.decode("latin-1")
     blocks = scan(text)
-    problems = check_blocks(blocks, display_path)
+    problems += check_blocks(blocks, display_path)
     decoded, parse_problems = parse_selected(blocks, wanted, display_path)
     problems += parse_problems
     records: dict[str, BibRecord] = {}
@@ -61,7 +74,7 @@ def load_bibliography(
         missing = check_required(entry, display_path)
         if missing:
             problems.append(missing)
-        records[key] = BibRecord(key, entry.line, to_csl(entry), _skipbib(entry.fields.get("options", "")))
+        records[key] = BibRecord(key, entry.line, to_csl(entry, english_book=locale.lower().startswith("en")), _skipbib(entry.fields.get("options", "")))
     all_keys = tuple(dict.fromkeys(b.key for b in blocks if b.key))
     if "*" not in wanted:
         uncited = [k for k in all_keys if k not in set(wanted)]

@@ -2,7 +2,8 @@
 
 bibtexparser's splitter alone takes ~0.27 s on a 2,700-entry file and its LaTeX decoding ~5 s,
 so a regex scan finds the entries (type, key, line, brace balance) and only the wanted
-entries, their ``crossref`` parents and the ``@string`` macros go through bibtexparser v2.
+entries, their ``crossref`` parents and the ``@string`` macros are read (:mod:`.fields`) and
+decoded (pylatexenc; names are parsed with bibtexparser's name parser).
 Problems are data: each becomes a diagnostic at ``references.bib:LINE``.
 """
 
@@ -13,9 +14,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import bibtexparser
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc import latex2text, latexwalker, macrospec  # type: ignore[import-untyped]
+from pylatexenc.latex2text import LatexNodes2Text  # type: ignore[import-untyped]
 
+from treatypress.bibliography.fields import BlockSyntaxError, RawField, read_fields
 from treatypress.diagnostics import Diagnostic, Location, error, warning
 
 _START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(]", re.M)
@@ -148,7 +150,7 @@ def _missing_comma(block: RawEntry, body: str, display_path: str) -> Diagnostic 
 def parse_selected(
     blocks: list[RawEntry], wanted: Collection[str], display_path: str
 ) -> tuple[dict[str, DecodedEntry], list[Diagnostic]]:
-    """Parse the wanted entries (plus crossref parents and @string macros) with bibtexparser."""
+    """Read and decode the wanted entries (plus crossref parents; @string macros expanded)."""
     by_key: dict[str, RawEntry] = {}
     for block in blocks:
         if block.key and block.key not in by_key:
@@ -181,48 +183,59 @@ def parse_selected(
 def _parse(
     blocks: list[RawEntry], selected: list[RawEntry], display_path: str
 ) -> tuple[dict[str, DecodedEntry], list[Diagnostic]]:
-    macros = [b for b in blocks if b.kind == "string"]
-    chunks = macros + selected
-    # remember where each chunk starts in the joined text, to map failures back to file lines
-    offsets: list[tuple[int, RawEntry]] = []
-    line = 1
-    for chunk in chunks:
-        offsets.append((line, chunk))
-        line += chunk.text.count("\n") + 1
-    # no middleware: values keep their braces and quotes, and macros are expanded here, where
-    # an undefined one can be reported (bibtexparser leaves it as text, and expands no "#")
-    library = bibtexparser.parse_string("\n".join(_without_comments(c.text) for c in chunks), parse_stack=[])
     problems: list[Diagnostic] = []
-    for failed in library.failed_blocks:
-        source = _source_of(offsets, (failed.start_line or 0) + 1)
-        problems.append(error("bib-malformed", f"cannot parse @{source.kind} entry "
-                              f"{source.key or '(no key)'}: {type(failed).__name__}",
-                              Location(display_path, source.line),
-                              "check the braces, commas and '=' signs of this entry"))
     strings: dict[str, str] = dict(MONTH_MACROS)
-    for macro in library.strings:
-        strings[macro.key.lower()], _ = evaluate(str(macro.value), strings)
+    for block in blocks:
+        if block.kind == "string":
+            for macro in _fields(block, display_path, problems, has_key=False):
+                strings[macro.name], _ = evaluate(macro.value, strings)
     decoded: dict[str, DecodedEntry] = {}
-    for entry in library.entries:
-        source = _source_of(offsets, (entry.start_line or 0) + 1)
+    for block in selected:
         fields: dict[str, str] = {}
         raw_fields: dict[str, str] = {}
         protected: dict[str, tuple[str, ...]] = {}
-        for f in entry.fields:
-            name = f.key.lower()
-            raw, undefined = evaluate(str(f.value), strings)
-            for macro_name in undefined:
-                problems.append(error("bib-undefined-macro", f"field '{name}' of entry '{entry.key}' uses "
-                                      f"'{macro_name}', which no @string defines", Location(display_path, source.line),
-                                      f"define it with @string{{{macro_name} = {{...}}}}, or put the value in braces"))
+        for found in _fields(block, display_path, problems):
+            name = found.name
+            where = Location(display_path, block.line + found.line)
+            if name in raw_fields:
+                problems.append(warning("bib-duplicate-field", f"entry '{block.key}' gives '{name}' twice; "
+                                        "the first is used, as BibTeX does", where, "delete one of them"))
+                continue
+            raw, undefined = evaluate(found.value, strings)
+            if undefined and name in PRINTED_FIELDS:
+                problems.append(error("bib-undefined-macro", f"field '{name}' of entry '{block.key}' uses "
+                                      f"'{undefined[0]}', which no @string defines", where,
+                                      f"define it with @string{{{undefined[0]} = {{...}}}}, or put the value in braces"))
             raw_fields[name] = raw
             fields[name] = decode(raw)
+            for command in unknown_commands(raw) if name in PRINTED_FIELDS else []:
+                problems.append(warning("bib-latex-unknown", f"field '{name}' of entry '{block.key}' uses "
+                                        f"\\{command}, a LaTeX command treatypress does not know; it prints "
+                                        f"as '{command}'", where, "write out the text it stands for"))
             # braces right after a command (\v{C}) are arguments, not case protection
-            bare = re.sub(r"\\(?:[a-zA-Z]+|.)\s*\{[^{}]*\}", "", raw)
-            protected[name] = tuple(decode(p) for p in re.findall(r"\{([^{}\\]+)\}", bare))
-        decoded[entry.key] = DecodedEntry(entry.key, entry.entry_type.lower(), source.line, fields, protected,
-                                          raw_fields)
+            protected[name] = tuple(decode(p) for p in case_protected(raw))
+        decoded[block.key] = DecodedEntry(block.key, block.kind, block.line, fields, protected, raw_fields)
     return decoded, problems
+
+
+def _fields(block: RawEntry, display_path: str, problems: list[Diagnostic], *, has_key: bool = True
+            ) -> list[RawField]:
+    try:
+        return read_fields(_without_comments(block.text), has_key=has_key)
+    except BlockSyntaxError as exc:
+        problems.append(error("bib-malformed", f"cannot read @{block.kind} entry {block.key or '(no key)'}: {exc}",
+                              Location(display_path, block.line + exc.line),
+                              "check the braces, quotes, commas and '=' signs of this entry"))
+        return []
+
+
+# Fields that reach the book (csl_json's mapping): an undefined macro in one is an error; in any
+# other (BibTeX files carry "acknowledgement", "bibsource", ...) it is never printed
+PRINTED_FIELDS = frozenset(
+    "author editor translator bookauthor editora title subtitle maintitle mainsubtitle booktitle "
+    "booksubtitle journaltitle journal shorttitle volume volumes pagetotal edition isbn issn doi url "
+    "note publisher series chapter version institution organization school howpublished location "
+    "address pages number issue date year month urldate eprint eprinttype langid language type".split())
 
 
 # BibTeX's predefined month macros
@@ -265,28 +278,87 @@ def _concatenated(value: str) -> list[str]:
     return pieces
 
 
-def _source_of(offsets: list[tuple[int, RawEntry]], joined_line: int) -> RawEntry:
-    found = offsets[0][1]
-    for start, chunk in offsets:
-        if start <= joined_line:
-            found = chunk
-    return found
+# emphasis survives decoding as these private-use marks; csl_json turns them into <i> and <b>
+ITALIC = ("\ue000", "\ue001")
+BOLD = ("\ue002", "\ue003")
 
 
-_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+def _latex() -> tuple[LatexNodes2Text, dict[str, object]]:
+    """pylatexenc, taught the biblatex and logo macros a .bib file uses (as Pandoc knows them):
+    \\mkbibquote{x} and \\enquote{x} are quoted, \\texttt{x} is x, \\hyphen a hyphen, \\TeX "TeX"."""
+    walker_db = latexwalker.get_default_latex_context_db()
+    walker_db.add_context_category("biblatex", prepend=True, macros=[
+        macrospec.MacroSpec(name, "{") for name in ("mkbibquote", "enquote", "mkbibemph", "mkbibitalic", "emph",
+                                                     "textit", "textsl", "textbf", "noopsort",
+                                                     "mkbibbold", "bibstring", "texttt", "textsc", "url")])
+    text_db = latex2text.get_default_latex_context_db()
+    text_db.add_context_category("biblatex", prepend=True, macros=[
+        latex2text.MacroTextSpec("mkbibquote", "\u201c%s\u201d"),
+        latex2text.MacroTextSpec("enquote", "\u201c%s\u201d"),
+        *(latex2text.MacroTextSpec(name, f"{ITALIC[0]}%s{ITALIC[1]}")
+          for name in ("emph", "textit", "textsl", "mkbibemph", "mkbibitalic")),
+        *(latex2text.MacroTextSpec(name, f"{BOLD[0]}%s{BOLD[1]}") for name in ("textbf", "mkbibbold")),
+        *(latex2text.MacroTextSpec(name, "%s") for name in ("bibstring", "texttt", "textsc", "url")),
+        latex2text.MacroTextSpec("hyphen", "-"), latex2text.MacroTextSpec("slash", "/"),
+        latex2text.MacroTextSpec("noopsort", ""),  # the classic sort-key trick: prints nothing
+        # font switches ({\\em x}) and no-ops print nothing; their group's text stays
+        *(latex2text.MacroTextSpec(name, "") for name in (
+            "em", "it", "bf", "sl", "sc", "rm", "sf", "tt", "up", "md", "itshape", "bfseries", "slshape",
+            "scshape", "upshape", "mdseries", "rmfamily", "sffamily", "ttfamily", "normalfont", "relax",
+            "protect", "nobreak", "unskip", "null", "/")),
+        *(latex2text.MacroTextSpec(name, name) for name in ("TeX", "LaTeX", "BibTeX", "XeTeX", "LuaTeX",
+                                                              "METAFONT", "ConTeXt")),
+        latex2text.MacroTextSpec("LaTeXe", "LaTeX2e"),
+    ])
+    return LatexNodes2Text(latex_context=text_db, math_mode="text", strict_latex_spaces=True), \
+        {"latex_context": walker_db}
+
+
+_LATEX, _WALKER = _latex()
+_COMMAND = re.compile(r"\\([A-Za-z]+)(?:\{\})?")
+
+
+def unknown_commands(raw: str) -> list[str]:
+    """The LaTeX commands of a value that decoding does not know (a file's own \\MF, \\emdash)."""
+    if "\\" not in raw:
+        return []
+    return [name for name in dict.fromkeys(m.group(1) for m in _COMMAND.finditer(raw))
+            if _LATEX.latex_context.get_macro_spec(name) is None]
 
 
 _PLAIN = re.compile(r"(?:[^\\{}~$%`'-]|'(?!'))*")  # no LaTeX that decoding would change
 
 
 @lru_cache(maxsize=4096)
+def case_protected(raw: str) -> list[str]:
+    """The text of each outermost {group} of a value, which keeps its case ("{New
+    Encyclop{\\ae}dia Britannica}"); a group that is a command's argument ("\\v{Z}") is not one."""
+    found: list[str] = []
+    depth, start = 0, 0
+    for i, char in enumerate(raw):
+        if char == "{" and (i == 0 or raw[i - 1] != "\\"):
+            if depth == 0:
+                start = i
+            depth += 1
+        elif char == "}" and (i == 0 or raw[i - 1] != "\\") and depth:
+            depth -= 1
+            if depth == 0 and not re.search(r"\\(?:[a-zA-Z]+|[^a-zA-Z\s])\s*$", raw[:start]):
+                inner = raw[start + 1:i]
+                if not inner.startswith("\\") or " " in inner.strip():  # {\L} is a letter, not a word
+                    found.append(inner)
+    return found
+
+
 def decode(value: str) -> str:
     """LaTeX to Unicode: accents, {\\L}, ~ (no-break space), -- and ---, case braces dropped."""
     if _PLAIN.fullmatch(value):  # most field values: pylatexenc costs ~0.5 ms a call
         text = value
     else:
-        text = _LATEX.latex_to_text(value)
-    text = re.sub(r"\s*\n\s*", " ", text).replace("'", "\u2019")
+        unknown = set(unknown_commands(value))
+        if unknown:  # pylatexenc drops what it does not know; keep its name (and warn: _parse)
+            value = _COMMAND.sub(lambda m: m.group(1) if m.group(1) in unknown else m.group(0), value)
+        text = _LATEX.latex_to_text(value, **_WALKER)
+    text = re.sub(r"\s*\n\s*", " ", text).replace("`", "\u2018").replace("'", "\u2019")
     return text.replace("{", "").replace("}", "").replace("\\", "").replace("$", "").strip()
 
 

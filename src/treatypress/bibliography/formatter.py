@@ -18,6 +18,7 @@ from treatypress.bibliography.types import (
     FormattedCitations,
     PlacedCitation,
 )
+from treatypress.csl_styles import unknown_style_hint
 from treatypress.diagnostics import Diagnostic, Location, error, warning
 
 
@@ -40,7 +41,7 @@ def load_style(style: str, book_root: Path, locale: str) -> tuple[CitationStyle 
             return None, (error("style-unknown", f"CSL style file '{style}' does not exist",
                                 Location("book.toml"), "give a path relative to the book folder"),)
         return None, (error("style-unknown", f"unknown citation style '{style}'", Location("book.toml"),
-                            "use a name from the CSL repository, e.g. 'chicago-notes-bibliography'"),)
+                            unknown_style_hint(style)),)
     term = "bibliography" if found.is_note_style else "references"
     return CitationStyle(found.path, locale, found.is_note_style, term.capitalize()), ()
 
@@ -50,6 +51,7 @@ def format_citations(bib: Bibliography, style: CitationStyle, cites: Sequence[Pl
     """Every citation in reading order and the bibliography (cited + nocite), as printed and as
     a screen shows them (linked to the bibliography, ibid. spelled out), in one Pandoc run."""
     problems: list[Diagnostic] = []
+    english = style.locale.lower().startswith("en")
     groups: list[list[dict[str, Any]]] = []
     kept: list[list[CiteItem]] = []
     for placed in cites:
@@ -60,7 +62,7 @@ def format_citations(bib: Bibliography, style: CitationStyle, cites: Sequence[Pl
             else:
                 problems.append(_unknown(item.key, bib, placed.path, item.line, item.col))
         kept.append(items)
-        groups.append([_item(i, placed.citation.author_in_text and n == 0) for n, i in enumerate(items)])
+        groups.append([_item(i, placed.citation.author_in_text and n == 0, english) for n, i in enumerate(items)])
     wanted = _listed(bib, cites)
     cited = cite([bib.records[k].csl for k in wanted], groups, str(style.path),
                  notes=[p.note_number for p in cites], locale=style.locale,
@@ -97,13 +99,15 @@ def _listed(bib: Bibliography, cites: Sequence[PlacedCitation]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _item(item: CiteItem, author_in_text: bool) -> dict[str, Any]:
+def _item(item: CiteItem, author_in_text: bool, english: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"id": item.key}
-    if item.locator:
+    if not english and item.written_suffix:  # Pandoc finds the locator, in the book's language
+        out["suffix"], out["locator-in-suffix"] = item.written_suffix, True
+    elif item.locator:
         out["locator"], out["label"] = item.locator, item.label
     if item.prefix:
         out["prefix"] = item.prefix
-    if item.suffix:
+    if item.suffix and "locator-in-suffix" not in out:
         out["suffix"] = item.suffix
     if item.suppress_author:
         out["suppress-author"] = True

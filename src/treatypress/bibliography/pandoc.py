@@ -51,17 +51,37 @@ def run_citeproc(document: dict[str, Any], references: list[dict[str, Any]], sty
     executable = pandoc_path()
     if executable is None:
         return PandocRun(None, ("pandoc was not found: install the pypandoc-binary package",))
-    with tempfile.TemporaryDirectory(prefix="treatypress-cite-") as folder:
-        refs = Path(folder) / "references.json"
-        refs.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
-        # no user data directory and no network: the style and references are local files
-        command = [executable, "--data-dir", folder, "-f", "json", "-t", "json", "--citeproc",
-                   "--csl", str(style), "--bibliography", str(refs)]
-        try:
+    # The same input gives the same output: `treatypress serve` rebuilds after every save, and
+    # most saves change no citation, so the last few runs are kept (a run costs ~0.3-0.5 s)
+    key = (json.dumps(document, sort_keys=True, ensure_ascii=False),
+           json.dumps(references, sort_keys=True, ensure_ascii=False), str(style), style.read_bytes())
+    if key not in _RUNS:
+        done_run = _run(executable, document, references, style)
+        if done_run.document is None:
+            return done_run  # a failure (a full temporary folder, say) may pass: never keep it
+        _RUNS[key] = (json.dumps(done_run.document), done_run.messages)
+        while len(_RUNS) > _KEPT_RUNS:
+            del _RUNS[next(iter(_RUNS))]  # the oldest
+    output, messages = _RUNS[key]
+    return PandocRun(json.loads(output), messages)  # a fresh copy: callers may change what they get
+
+
+_KEPT_RUNS = 4
+_RUNS: dict[tuple[str, str, str, bytes], tuple[str, tuple[str, ...]]] = {}
+
+
+def _run(executable: str, document: dict[str, Any], references: list[dict[str, Any]], style: Path) -> PandocRun:
+    try:  # a full or read-only temporary folder is a message, not a traceback
+        with tempfile.TemporaryDirectory(prefix="treatypress-cite-") as folder:
+            refs = Path(folder) / "references.json"
+            refs.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
+            # no user data directory and no network: the style and references are local files
+            command = [executable, "--data-dir", folder, "-f", "json", "-t", "json", "--citeproc",
+                       "--csl", str(style), "--bibliography", str(refs)]
             done = subprocess.run(command, input=json.dumps(document, ensure_ascii=False).encode("utf-8"),
                                   capture_output=True, check=False)
-        except OSError as exc:
-            return PandocRun(None, (f"cannot run pandoc: {exc}",))
+    except OSError as exc:
+        return PandocRun(None, (f"cannot run pandoc (temporary folder {tempfile.gettempdir()}): {exc}",))
     messages = tuple(line.removeprefix("[WARNING] ").strip()
                      for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip())
     if done.returncode != 0:

@@ -16,6 +16,9 @@ class CiteItem:
     locator: str = ""  # "67–70"; empty when none
     label: str = "page"  # CSL locator label ("page", "chapter", "section", ...)
     suppress_author: bool = False  # written as -@key
+    # everything after the key as written (", S. 3, for the treaty"): in a language other than
+    # English, Pandoc reads the locator out of it with that language's terms ("S.", "Kap.")
+    written_suffix: str = ""
     line: int = 0  # 1-based file line of the "@"; 0 when unknown
     col: int = 0  # 1-based column of the "@" (code points); 0 when unknown
 

@@ -85,8 +85,11 @@ def _xref_wrap(level: int, word: str, body: str) -> str:
 # --- print ------------------------------------------------------------------------------
 
 
-def render_print(index: Index, pages: Mapping[str, PageRef]) -> str:
+def render_print(index: Index, pages: Mapping[str, PageRef], href: Callable[[str], str] | None = None) -> str:
     """The printed index; ``pages[anchor]`` is where each mark's anchor landed in the PDF.
+
+    With ``href`` each page number is also a link to its mark (``href(anchor)``), so a locator
+    in the PDF goes to its page; the printed text is the same.
 
     Raises :class:`~treatypress.index.runs.MissingAnchorError` if an anchor has no page.
     An index without entries renders as "" (leave it out of the book).
@@ -98,20 +101,30 @@ def render_print(index: Index, pages: Mapping[str, PageRef]) -> str:
     for group in index.groups:
         out.append(f'<div class="{_group_class(group.kind)}">')
         out.append(f'<h2 class="index-letter">{_e(group.label)}</h2>')
-        out.extend(_print_entries(group.entries, pages, 1))
+        out.extend(_print_entries(group.entries, pages, 1, href))
         out.append("</div>")
     out.append("</section>")
     return "\n".join(out) + "\n"
 
 
-def _print_entries(entries: tuple[IndexEntry, ...], pages: Mapping[str, PageRef], level: int) -> Iterator[str]:
+def _print_run(run: PageRun, href: Callable[[str], str] | None) -> str:
+    if href is None:
+        return _e(run.label)
+    if run.first.number == run.last.number:
+        return f'<a href="{_e(href(run.first_anchor))}">{_e(run.first.label)}</a>'
+    return (f'<a href="{_e(href(run.first_anchor))}">{_e(run.first.label)}</a>\u2013'
+            f'<a href="{_e(href(run.last_anchor))}">{_e(run.last.label)}</a>')
+
+
+def _print_entries(entries: tuple[IndexEntry, ...], pages: Mapping[str, PageRef], level: int,
+                   href: Callable[[str], str] | None = None) -> Iterator[str]:
     extra = " index-subentries" if level > 1 else ""
     yield f'<ul class="index-entries{extra}">'
     for entry in entries:
         parts = [f'<li class="index-entry index-level-{level}"><span class="index-term">{_e(entry.heading)}</span>']
         runs = page_runs(entry.locators, pages)
         if runs:
-            numbers = ", ".join(_e(run.label) for run in runs)
+            numbers = ", ".join(_print_run(run, href) for run in runs)
             parts.append(f', <span class="index-locators">{numbers}</span>')
         for word, refs, cls in (("see", entry.see, "index-see"), ("see also", entry.see_also, "index-see-also")):
             if refs:
@@ -120,7 +133,7 @@ def _print_entries(entries: tuple[IndexEntry, ...], pages: Mapping[str, PageRef]
         line = "".join(parts)
         if entry.subentries:
             yield line
-            yield from _print_entries(entry.subentries, pages, level + 1)
+            yield from _print_entries(entry.subentries, pages, level + 1, href)
             yield "</li>"
         else:
             yield line + "</li>"
@@ -152,7 +165,7 @@ def render_linked(
         return ""
     prefix = f"index-{_slug(index.name)}"
     ids = _entry_ids(index, prefix)
-    out = [] if body_is_index else [f'<section epub:type="index" class="index" id="{prefix}">']
+    out = [] if body_is_index else [f'<section epub:type="index" role="doc-index" class="index" id="{prefix}">']
     out.append(f'<h1 class="index-title">{_e(index.title)}</h1>')
     for number, group in enumerate(index.groups, 1):
         out.append(f'<section epub:type="index-group" class="{_group_class(group.kind)}" id="{prefix}-g{number}">')

@@ -68,6 +68,7 @@ def _checks(state: StateCore) -> None:
     for token in state.tokens:
         line = token.map[0] if token.map else -1
         if token.type == "html_block":
+            chapter.depth = token.level
             token.content = sanitise(token.content, line, chapter, found)
         elif token.type == "container_div_open" and token.map:
             end = token.map[1]
@@ -83,6 +84,7 @@ def _checks(state: StateCore) -> None:
                 depth += child.nesting
                 deepest = max(deepest, depth)
                 if child.type == "html_inline":
+                    paragraph.depth = depth
                     child.content = sanitise(child.content, line, paragraph, found)
                 elif child.type == "link_open":
                     _check_link(str(child.attrGet("href") or ""), line, found)

@@ -171,6 +171,7 @@ def _item(part: str, part_offset: int, state: StateInline) -> CiteItem | None:
         key=key.strip(),
         prefix=match.group("prefix").strip(),
         suffix=suffix,
+        written_suffix=match.group("suffix").strip(),
         locator=locator,
         label=label,
         suppress_author=bool(match.group("minus")),
@@ -215,7 +216,7 @@ def _in_text(state: StateInline, silent: bool) -> bool:
         return False
     key = match.group("bkey") or match.group("key")
     end = match.end()
-    locator, label, suffix = "", "page", ""
+    locator, label, suffix, inner = "", "page", "", ""
     bracket = re.match(r"[ \t]+\[", src[end : state.posMax])
     if bracket and "@" not in src[end : state.posMax].split("]", 1)[0]:
         close = _closing_bracket(src, end + bracket.end() - 1, state.posMax)
@@ -225,7 +226,9 @@ def _in_text(state: StateInline, silent: bool) -> bool:
             end = close + 1
     if not silent:
         line, col = _position(state, start)
-        item = CiteItem(key.strip(), suffix=suffix, locator=locator, label=label, line=line, col=col)
+        written = ", " + inner.strip().lstrip(", ") if locator or suffix else ""
+        item = CiteItem(key.strip(), suffix=suffix, locator=locator, label=label, written_suffix=written,
+                        line=line, col=col)
         _push(state, Citation((item,), author_in_text=True), src[start:end])
     state.pos = end
     return True

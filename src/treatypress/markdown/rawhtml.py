@@ -22,6 +22,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from ..config import language_tag
+
 INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd",
                     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr"})
 BLOCK = frozenset({"address", "blockquote", "caption", "col", "colgroup", "dd", "div", "dl", "dt", "figcaption",
@@ -52,9 +54,15 @@ class Refusal:
 
 @dataclass
 class Balance:
-    """Raw elements still open: block ones across the chapter, inline ones in their paragraph."""
+    """Raw elements still open: block ones across the chapter, inline ones in their paragraph.
 
-    open: list[tuple[str, int]] = field(default_factory=list)  # (tag, line)
+    ``depth`` is how deep in Markdown's own elements (emphasis, links; lists, quotes) the next
+    raw tag sits: a raw element must close at the depth it opened, or the two would cross
+    (``<span>*a</span>*`` would give ``<span><em>a</span></em>``, which no XHTML reader takes).
+    """
+
+    open: list[tuple[str, int, int]] = field(default_factory=list)  # (tag, line, depth)
+    depth: int = 0
 
 
 def _nh3(tag: str, attrs: list[tuple[str, str | None]]) -> tuple[bool, dict[str, str]]:
@@ -153,10 +161,13 @@ def _start(tag: str, attrs: list[tuple[str, str | None]], line: int, balance: Ba
                               f"allowed on <{tag}>: {', '.join(allowed)}" + ("; style the class in styles/css/book.css"
                                                                               if name == "style" else ""))
             refusals.append(Refusal(line, name, "html-attribute", what, hint))
+    wrong_lang = language_tag(kept_attrs["lang"]) if "lang" in kept_attrs else None
+    if wrong_lang:  # the same check as a span's {lang=...} and [book] language
+        refusals.append(Refusal(line, "lang=", "lang-invalid", wrong_lang, ""))
     written = "".join(f' {name}="{escape(value, quote=True)}"' for name, value in kept_attrs.items())
     if tag in VOID:
         return f"<{tag}{written}/>"
-    balance.open.append((tag, line))
+    balance.open.append((tag, line, balance.depth))
     if len(balance.open) > MAX_DEPTH:
         refusals.append(Refusal(line, f"<{tag}", "markdown-too-deep", f"raw HTML elements nest more than {MAX_DEPTH} "
                                 "deep", "flatten the markup"))
@@ -165,6 +176,12 @@ def _start(tag: str, attrs: list[tuple[str, str | None]], line: int, balance: Ba
 
 def _end(tag: str, line: int, balance: Balance, refusals: list[Refusal]) -> str:
     if tag in VOID:
+        return ""
+    if balance.open and balance.open[-1][0] == tag and balance.open[-1][2] != balance.depth:
+        refusals.append(Refusal(line, f"</{tag}", "html-unclosed", f"raw HTML </{tag}> closes across Markdown "
+                                f"emphasis, a link, a list or a quote opened after its <{tag}>",
+                                "keep Markdown markup wholly inside or wholly outside the raw element"))
+        balance.open.pop()
         return ""
     if not balance.open or balance.open[-1][0] != tag:
         expected = f"</{balance.open[-1][0]}> was expected" if balance.open else "nothing is open"
@@ -177,7 +194,7 @@ def _end(tag: str, line: int, balance: Balance, refusals: list[Refusal]) -> str:
 
 def unclosed(balance: Balance, refusals: list[Refusal]) -> None:
     """Report the elements still open where they had to be closed, and forget them."""
-    for tag, line in balance.open:
+    for tag, line, _ in balance.open:
         refusals.append(Refusal(line, f"<{tag}", "html-unclosed", f"raw HTML <{tag}> is never closed",
                                 f"close it with </{tag}>: inline elements in their paragraph, block ones in the chapter"))
     balance.open.clear()

@@ -71,7 +71,7 @@ def page_contents(document: weasyprint.Document, first: int = 1) -> tuple[PageCo
 
 
 def _content(number: int, page: weasyprint.Page, seen: set[int]) -> PageContent:
-    page_box = page._page_box  # noqa: SLF001 - the only view of the page's boxes
+    page_box = page._page_box
     top = page_box.content_box_y()
     bottom = top + page_box.height
     found: dict[int, list[Any]] = {}  # id(element) -> [element, top, bottom, lines, continues]

@@ -20,15 +20,15 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from ..diagnostics import Diagnostic
+from ..pagelist import page_starts
 from ..styles import Styles
-from .footnotes import FootnoteProblem, render_with_footnote_repair
+from ..targets.pdf import fit_pages
+from .footnotes import FootnoteProblem
 from .laidout import counting_layouts
-from .pagefit import find_faults, mend
-from .pages import page_contents
+from .notelinks import link_notes
 from .typography import TypographyProblem, check_typography
 
 SCALE = 0.75  # PDF points per CSS pixel, as WeasyPrint writes them
-FIT_PASSES = 2  # as targets/pdf.py: layouts spent at most on mending float gaps and short pages
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class PartSpec:
     stylesheets: tuple[str, ...]  # CSS text given after the document's own (page size, overrides)
     root: Path  # the book folder: the only place WeasyPrint may read from
     expected_notes: tuple[str, ...]  # ids of the footnotes this part must place
+    note_calls: tuple[tuple[str, str], ...]  # (note id, call id) of those notes, linked both ways
     drop_last: int  # pages to drop at the end: the sentinel page that made WeasyPrint add a blank verso
     pdf_variant: str | None  # WeasyPrint's pdf_variant
     identifier: bytes  # pdf_identifier: the same for every part, the join keeps the first part's /ID
@@ -79,6 +80,9 @@ class PartLayout:
     layouts: int  # full layouts of this part: 1 unless a footnote was repaired
     inputs: dict[str, str]  # every file WeasyPrint looked for -> SHA-256 of its content ("" if missing)
     pages_laid_out: int  # pages WeasyPrint laid out for this part, each repagination counted
+    # where each page begins in the screen editions (``pagelist.PageStart`` without the folio:
+    # part, offset, float key), for every page laid out, the dropped sentinel's included
+    starts: tuple[tuple[str, int, str], ...]
 
 
 def lay_out_part(spec: PartSpec) -> PartLayout:
@@ -86,20 +90,12 @@ def lay_out_part(spec: PartSpec) -> PartLayout:
     fonts = FontConfiguration()
     source, fetcher = Styles(spec.root).weasyprint_html(spec.html)
     sheets = [weasyprint.CSS(string=css, font_config=fonts) for css in spec.stylesheets]
-    expected = list(spec.expected_notes)
     with counting_layouts() as count:
-        result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts, pdf_tags=False)
-        layouts = result.layouts
-        for _ in range(FIT_PASSES):  # float gaps and short chapter ends, mended as in a one-process layout
-            pages = page_contents(result.document)
-            if not mend(pages, find_faults(pages), source.etree_element):
-                break
-            result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
-                                                 pdf_tags=False)
-            layouts += result.layouts
+        result, layouts = fit_pages(source, sheets, list(spec.expected_notes), font_config=fonts, pdf_tags=False)
     full = result.document
     kept = full.pages[:len(full.pages) - spec.drop_last]
     document = full.copy(kept)
+    link_notes(document.pages, dict(spec.note_calls))
     anchors: dict[str, int] = {}
     for number, page in enumerate(kept):
         for name in page.anchors:
@@ -108,13 +104,14 @@ def lay_out_part(spec: PartSpec) -> PartLayout:
     # checked with the sentinel's page, as the whole book has a page after the part's last one
     typography = tuple(found for found in check_typography(full) if found.page <= len(kept))
     buffer = BytesIO()
-    document.write_pdf(buffer, pdf_variant=spec.pdf_variant, pdf_identifier=spec.identifier, pdf_tags=False,
-                       uncompressed_pdf=False)
+    document.write_pdf(buffer, pdf_variant=spec.pdf_variant, pdf_identifier=spec.identifier, custom_metadata=True,
+                       pdf_tags=False, uncompressed_pdf=False)
     return PartLayout(buffer.getvalue(), len(kept), anchors,
                       tuple(bool(page._page_box.page_type.blank) for page in kept), links,
                       tuple(_bookmarks(document.make_bookmark_tree(SCALE, transform_pages=True))),
                       result.problems, typography, tuple(fetcher.refused), layouts, dict(fetcher.read),
-                      count.pages)
+                      count.pages, tuple((start.part, start.offset, start.float_key) for start in
+                                         page_starts(full.pages, [str(i) for i in range(len(full.pages))]).starts))
 
 
 def _cross_links(pages: list[Any], anchors: dict[str, int]) -> list[CrossLink]:

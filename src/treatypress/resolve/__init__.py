@@ -15,9 +15,9 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from ..bibliography import format_citations, load_bibliography, load_style
-from ..bibliography.types import PlacedCitation
+from ..bibliography.types import FormattedCitations, PlacedCitation
 from ..cache import Cache, file_digest
-from ..config import BookConfig
+from ..config import BookConfig, language_tag
 from ..diagnostics import Diagnostic, Location, error, has_errors
 from ..index import IndexDef, IndexMark, build_indexes, is_index_mark, parse_mark
 from ..markdown import ParsedChapter, typeset_plain
@@ -68,6 +68,11 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter], cache: Cache 
         div_stack: list[str | None] = []  # anchor of each open fenced div that is an index range
         for visit in reading_order(chapter):
             token = visit.token
+            if token.type in ("span_open", DIV_OPEN):
+                lang = (div_attrs(token) if token.type == DIV_OPEN else token.attrs).get("lang")
+                wrong = language_tag(lang) if lang is not None else None
+                if wrong:  # the same check as [book] language and a chapter's front matter lang
+                    problems.append(error("lang-invalid", wrong, locate(rel, text, visit.block or token, "lang=")))
             if token.type == "footnote_ref":
                 if token.meta.get("subId", 0) > 0:
                     problems.append(error("footnote-reused", f"footnote [^{token.meta.get('label')}] is "
@@ -279,12 +284,15 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
         return True, {"print": [], "screen": []}, {"print": [], "screen": []}, (), ""
     if not bib_path.is_file():
         first = placed[0].citation.items[0] if placed else None
-        problems.append(error("bib-missing", f"the book cites works but {settings.bibliography} does not exist",
-                              Location(placed[0].path, first.line, first.col) if first else None,
-                              "add the BibTeX file, or set [citations] bibliography in book.toml"))
+        missing = error("bib-missing", f"the book cites works but the bibliography {settings.bibliography!r} "
+                        "is not a file", Location(placed[0].path, first.line, first.col) if first else None,
+                        "add the BibTeX file, or set [citations] bibliography in book.toml")
+        # with no citation in the text (only nocite keys), the settings are where to look
+        problems.extend(_at_setting(config, "citations.bibliography", (missing,)))
         return None
     # the wanted keys (cited + nocite) are decoded; handing over only the cited ones left nocite works out
-    bib, found = load_bibliography(bib_path, settings.bibliography, wanted, nocite=settings.nocite)
+    bib, found = load_bibliography(bib_path, settings.bibliography, wanted, nocite=settings.nocite,
+                                   locale=config.book.language)
     problems.extend(found)
     style, found = load_style(settings.style, config.root, config.book.language)
     problems.extend(_at_setting(config, "citations.style", found))
@@ -292,6 +300,8 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
         return None
     printed, screen, found = format_citations(bib, style, placed)  # one Pandoc run for both
     problems.extend(found)
+    if not settings.link:  # Pandoc's link-citations: false
+        screen = unlinked(screen)
     html = {target: [_no_break_locators(note) for note in done.notes]
             for target, done in (("print", printed), ("screen", screen))}
     in_text = {"print": list(printed.in_text), "screen": list(screen.in_text)}
@@ -306,6 +316,16 @@ def _at_setting(config: BookConfig, key: str, found: tuple[Diagnostic, ...]) -> 
     where = config.where(key)
     return [replace(d, location=where) if d.location is None or (d.location.path.endswith("book.toml")
                                                                  and not d.location.line) else d for d in found]
+
+
+_CITE_LINK = re.compile(r'<a class="cite" href="#ref-[^"]*">(.*?)</a>', re.S)
+
+
+def unlinked(done: FormattedCitations) -> FormattedCitations:
+    """Screen citations without their links to the bibliography (``[citations] link = false``,
+    Pandoc's ``link-citations: false``)."""
+    return replace(done, notes=tuple(_CITE_LINK.sub(r"\1", n) for n in done.notes),
+                   in_text=tuple(_CITE_LINK.sub(r"\1", t) for t in done.in_text))
 
 
 _LOCATOR = re.compile(r"\b(pp?|chap|sec|vol|no|nos|fig|n|para|pt|col|ch)\. (?=[\dIVXLCivxlc])")

@@ -57,4 +57,23 @@ def check_resource(src: str, chapter_dir: Path, root: Path, where: Location) -> 
     if not path.is_file():
         return None, error("missing-file", f"'{src}' does not exist", where,
                            f"looked for {path.relative_to(root.resolve()).as_posix()}")
-    return path, None
+    return path, _check_image_type(path, src, where)
+
+
+# The image types every edition shows (EPUB 3 core media types); the bytes must say the same.
+IMAGE_TYPES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+               ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",), ".svg": ()}
+
+
+def _check_image_type(path: Path, src: str, where: Location) -> Diagnostic | None:
+    hint = "use a PNG, JPEG, GIF, WebP or SVG file"
+    magic = IMAGE_TYPES.get(path.suffix.lower())
+    if magic is None:
+        return error("image-type", f"'{src}' is not an image type every edition can show", where, hint)
+    with path.open("rb") as stream:
+        head = stream.read(16)
+    if magic and not head.startswith(magic):
+        return error("image-type", f"'{src}' is named {path.suffix} but its bytes are not", where, hint)
+    if not magic and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return error("image-type", f"'{src}' is named .svg but is not XML", where, hint)
+    return None

@@ -1,5 +1,11 @@
 """The EPUB 3: one XHTML file per chapter, nav with contents and landmarks, notes as asides,
-the index with links to the exact place of each mark (labelled with the printed page)."""
+the index with links to the exact place of each mark (labelled with the printed page).
+
+With the print layout of the same run it also carries the print edition's pages: a page-break
+marker where each PDF page begins and a ``page-list`` nav. Without one, neither (and the index
+is labelled with section titles). Fonts are cut down to the characters the book uses; the cover
+is the author's image or one drawn from the title page.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +17,16 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..index import PageRef, render_linked
+from ..pagelist import PageStart, PrintPages, insert_markers, marker
 from ..pdf.pagemap import PageMap, page_refs
 from ..render import book_context, environment, render, render_chapters
 from ..resolve import ResolvedBook
 from ..styles import Styles
 from . import Artifact
 from .archive import EPUB_MIMETYPE, reproducible_zip
+from .cover import make_cover
+from .fontsubset import subset_font, used_characters
+from .links import live_links
 
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
@@ -40,10 +50,21 @@ class ManifestItem:
     properties: str = ""
 
 
-def build_epub(book: ResolvedBook, layout: PageMap | None) -> Artifact:
+def build_epub(book: ResolvedBook, layout: PageMap | None, pages: PrintPages | None = None) -> Artifact:
+    """``layout``: where the PDF's body put everything, if it was laid out in this run (index
+    locators get printed page numbers); ``pages``: where the final PDF's pages begin (page-break
+    markers and a page list)."""
     styles = Styles(book.config.root)
     env = environment(styles)
-    context = book_context(book)
+    starts = pages.starts if pages else ()
+    placed: list[tuple[str, str]] = []  # (file, label) of each marker written, in page order
+
+    def marks(part: str, html: str, file: str) -> str:
+        mine = [s for s in starts if s.part == part]
+        placed.extend((file, s.label) for s in mine)
+        return insert_markers(html, mine, xhtml=True)
+
+    context = book_context(book) | _metadata(book, pages)
     files: dict[str, bytes] = {}
     images: dict[Path, str] = {}
 
@@ -56,18 +77,28 @@ def build_epub(book: ResolvedBook, layout: PageMap | None) -> Artifact:
         return f"{book.chapters[chapter].id}.xhtml#{anchor}" if chapter is not None else f"#{anchor}"
 
     chapters = render_chapters(book, "epub", asset_url, href)
-    spine: list[str] = ["titlepage.xhtml", "nav.xhtml"]
-    title_html = render(env, "epub/titlepage.html.j2", **context)
+    cover = make_cover(book.config.book, book.config.root, styles.fonts())
+    files[f"OEBPS/images/{cover.name}"] = cover.data
+    files["OEBPS/text/cover.xhtml"] = render(env, "epub/cover.xhtml.j2", **context, cover=cover).encode()
+    spine: list[str] = ["cover.xhtml", "titlepage.xhtml", "nav.xhtml"]
+    title_marks = [s for s in starts if s.part == "titlepage"]
+    imprint_marks = [s for s in starts if s.part == "imprint"]
+    placed.extend(("titlepage.xhtml", s.label) for s in title_marks + imprint_marks)
+    title_html = render(env, "epub/titlepage.html.j2", **context, title_marks=_markers(title_marks),
+                        imprint_marks=_markers(imprint_marks))
     files["OEBPS/text/titlepage.xhtml"] = _page(env, context, "Title page", "frontmatter", title_html)
+    contents_marks = [s for s in starts if s.part == "contents"]
+    placed.extend(("nav.xhtml", s.label) for s in contents_marks)
     for rendered in chapters:
         chapter = rendered.chapter
-        body = _local_links(rendered.html.body, f"{chapter.id}.xhtml")
-        notes = [(note, Markup(_local_links(html, f"{chapter.id}.xhtml"))) for note, html in rendered.html.notes]
+        body = marks(chapter.id, live_links(_local_links(rendered.html.body, rendered.file)), rendered.file)
+        notes = [(note, Markup(live_links(_local_links(html, rendered.file)))) for note, html in rendered.html.notes]
+        heading = next((h.id for h in chapter.headings if h.level == 1), "")
         files[f"OEBPS/text/{rendered.file}"] = render(
             env, "epub/chapter.xhtml.j2", lang=chapter.lang, title=chapter.title, id=chapter.id,
             matter=MATTER[chapter.kind], section_type="chapter" if chapter.kind == "body" else "",
-            role="doc-chapter" if chapter.kind == "body" else "region", body=Markup(body), notes=notes
-        ).replace(' epub:type=""', "").encode()
+            role="doc-chapter" if chapter.kind == "body" else "", heading=heading, body=Markup(body), notes=notes
+        ).replace(' epub:type=""', "").replace(' role=""', "").encode()
         spine.append(rendered.file)
     toc = [{"href": f"{c.chapter.id}.xhtml", "title": c.chapter.title,
             "children": [{"href": f"{c.chapter.id}.xhtml#{h.id}", "title": h.text}
@@ -77,7 +108,8 @@ def build_epub(book: ResolvedBook, layout: PageMap | None) -> Artifact:
     if first_body:
         landmarks.append({"type": "bodymatter", "href": first_body.file, "title": "Start of text"})
     if book.bibliography:
-        bib = render(env, "epub/bibliography.html.j2", **context)
+        bib = marks("bibliography", live_links(render(env, "epub/bibliography.html.j2", **context)),
+                    "bibliography.xhtml")
         files["OEBPS/text/bibliography.xhtml"] = _page(env, context, book.bibliography_title, "backmatter", bib)
         spine.append("bibliography.xhtml")
         toc.append({"href": "bibliography.xhtml", "title": book.bibliography_title, "children": []})
@@ -89,24 +121,51 @@ def build_epub(book: ResolvedBook, layout: PageMap | None) -> Artifact:
         if not index.groups:
             continue
         name = f"index-{index.name}.xhtml"
-        html = Markup(render_linked(index, refs, href))
+        html = Markup(marks(f"index-{index.name}", render_linked(index, refs, href), name))
         files[f"OEBPS/text/{name}"] = _page(env, context, index.title, "backmatter", html)
         spine.append(name)
         toc.append({"href": name, "title": index.title, "children": []})
         landmarks.append({"type": "index", "href": name, "title": index.title})
-    nav = render(env, "epub/nav.xhtml.j2", **context, toc=toc, landmarks=landmarks)
+    landmarks.insert(0, {"type": "cover", "href": "cover.xhtml", "title": "Cover"})
+    page_list = [{"href": f"{file}#page-{label}", "label": label} for file, label in _in_page_order(placed, starts)]
+    nav = render(env, "epub/nav.xhtml.j2", **context, toc=toc, landmarks=landmarks, page_list=page_list,
+                 contents_marks=_markers(contents_marks))
     files["OEBPS/text/nav.xhtml"] = nav.encode()
     files["OEBPS/css/epub.css"] = _css(styles)
+    characters = used_characters(data.decode() for name, data in files.items() if name.endswith(".xhtml"))
     for font in styles.fonts():
-        files[f"OEBPS/fonts/{font.name}"] = font.read_bytes()
+        files[f"OEBPS/fonts/{font.name}"] = subset_font(font, characters)
     for path, name in images.items():
         files[f"OEBPS/{name}"] = path.read_bytes()
-    manifest = _manifest(files, index_files={f"text/index-{ix.name}.xhtml" for ix in book.indexes})
+    manifest = _manifest(files, cover=f"images/{cover.name}")
     spine_ids = [_item_id(f"text/{name}") for name in spine]
     opf = render(env, "epub/package.opf.j2", **context, manifest=manifest, spine=spine_ids)
     files["OEBPS/content.opf"] = opf.encode()
     files["META-INF/container.xml"] = CONTAINER.encode()
     return Artifact(f"{book.config.slug}.epub", reproducible_zip(files, first=("mimetype", EPUB_MIMETYPE)))
+
+
+def _metadata(book: ResolvedBook, pages: PrintPages | None) -> dict[str, object]:
+    """What the package document says beyond the title page: the date and the print pages."""
+    settings = book.config.book
+    year = re.search(r"\b\d{4}(-\d{2}(-\d{2})?)?\b", settings.date)
+    source = f"{settings.title}, print edition"
+    if settings.isbn:
+        from ..isbn import isbn_digits
+
+        source = f"urn:isbn:{isbn_digits(settings.isbn)}"
+    return {"dc_date": year.group() if year else "", "print_pages": bool(pages and pages.starts),
+            "page_source": source}
+
+
+def _markers(starts: list[PageStart]) -> Markup:
+    return Markup("".join(marker(s.label, xhtml=True) for s in starts))
+
+
+def _in_page_order(placed: list[tuple[str, str]], starts: tuple[PageStart, ...]) -> list[tuple[str, str]]:
+    """The markers written, in the order of the printed pages (the page list's order)."""
+    where = {label: file for file, label in placed}
+    return [(where[s.label], s.label) for s in starts if s.label in where]
 
 
 def _page(env: object, context: dict[str, object], title: str, matter: str, body: str) -> bytes:
@@ -135,13 +194,13 @@ def _item_id(href: str) -> str:
     return "x-" + re.sub(r"[^A-Za-z0-9_.-]", "-", href)
 
 
-def _manifest(files: dict[str, bytes], index_files: set[str]) -> list[ManifestItem]:
+def _manifest(files: dict[str, bytes], cover: str) -> list[ManifestItem]:
     items = []
     for name in sorted(files):
         href = name.removeprefix("OEBPS/")
         suffix = Path(href).suffix.lower()
         media = MEDIA_TYPES.get(suffix) or mimetypes.guess_type(href)[0] or "application/octet-stream"
-        properties = ["nav"] if href == "text/nav.xhtml" else []
+        properties = ["nav"] if href == "text/nav.xhtml" else ["cover-image"] if href == cover else []
         if suffix == ".xhtml" and b"<svg" in files[name]:
             properties.append("svg")
         items.append(ManifestItem(_item_id(href), href, media, " ".join(properties)))

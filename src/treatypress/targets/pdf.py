@@ -4,7 +4,8 @@ The body (front matter, chapters, bibliography) is laid out in one pass. Each in
 matter: after that pass we read which page every index mark landed on
 (``Document.pages[i].anchors``), lay out the index alone with literal numbers, and put its
 pages in place of the blank placeholder page the body reserved for it (so the contents page
-already points at the right folio). The body is never laid out twice.
+already points at the right folio). The body is laid out again only to mend float gaps and
+short chapter ends (``pdf/pagefit.py``), when a book has them.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from weasyprint.text.fonts import FontConfiguration
 from ..config import SETTINGS_FILE
 from ..diagnostics import Diagnostic, Location, error, warning
 from ..index import PageRef, render_print
-from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
-from ..pdf.pagefit import find_faults, mend
+from ..pagelist import PrintPages, page_starts
+from ..pdf.footnotes import FootnoteProblem, FootnoteRender, render_with_footnote_repair
+from ..pdf.notelinks import link_notes
+from ..pdf.pagefit import find_faults, holes, mend
 from ..pdf.pagelabels import LabelRange, add_page_labels
 from ..pdf.pagemap import PageMap
 from ..pdf.pages import page_contents
@@ -36,6 +39,7 @@ from ..resolve import ResolvedBook
 from ..resolve.model import note_location
 from ..styles import Styles
 from . import Artifact
+from .links import link_urls
 
 # How an author mends each page fault (README, "When the pages need a hand").
 TYPOGRAPHY_HINTS = {
@@ -47,6 +51,7 @@ TYPOGRAPHY_HINTS = {
     "float-gap": "the figure or table could not be moved down (a heading or the chapter's end follows it): "
                  "move it after the next paragraph in the manuscript, and call it by its number, not 'below'",
 }
+LOGGER = logging.getLogger("treatypress.pagefit")
 FIT_PASSES = 2  # layouts spent at most on mending float gaps and short pages
 VARIANTS = {"plain": None, "accessible": "pdf/ua-1", "press": "pdf/x-4"}
 
@@ -121,16 +126,16 @@ def print_source(book: ResolvedBook) -> PrintSource:
     return PrintSource(toc, [{"id": c.chapter.id, "kind": c.chapter.kind, "lang": c.chapter.lang,
                               "short_title": c.chapter.short_title, "source": c.chapter.parsed.source.rel,
                               "first_body": c.chapter.id == first_body,
-                              "body": Markup(c.html.body)} for c in chapters], placeholders, first_body)
+                              "body": Markup(link_urls(c.html.body))} for c in chapters], placeholders, first_body)
 
 
 def print_html(book: ResolvedBook, styles: Styles, source: PrintSource, chapters: list[dict[str, Any]],
                bibliography: bool = True, placeholders: bool = True) -> str:
     """The print HTML of ``chapters`` (all of them for the whole book, a run of them for a part),
     with the printed page's line-breaking hints (``print_text``)."""
-    context = book_context(book)
-    if not bibliography:
-        context["bibliography"] = []
+    context = book_context(book)  # URLs and DOIs are live links in every edition
+    context["bibliography"] = [(key, Markup(link_urls(html))) for key, html in context["bibliography"]
+                               ] if bibliography else []
     html = render(environment(styles), "print.html.j2", **context, stylesheets=stylesheets(styles),
                   toc=source.toc, index_placeholders=source.placeholders if placeholders else [],
                   chapters=chapters)
@@ -143,24 +148,12 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
     styles = Styles(book.config.root)
     printed = print_source(book)
     first_body = printed.first_body
-    html = print_html(book, styles, printed, printed.chapters)
-    source, fetcher = styles.weasyprint_html(html)
+    source, fetcher = styles.weasyprint_html(print_html(book, styles, printed, printed.chapters))
     expected = [note.id for chapter in book.chapters for note in chapter.notes]
     profiles: dict[str, Any] = {}
     sheets = [page_css(book, variant, profiles)]
-    result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
-                                         pdf_tags=variant == "accessible", color_profiles=profiles)
-    layouts = result.layouts
-    for _ in range(FIT_PASSES):
-        # Float gaps and short chapter ends are mended in the tree, then the book is laid out
-        # again: one more layout, only for a book that has such a page.
-        pages = page_contents(result.document)
-        done = mend(pages, find_faults(pages), source.etree_element)
-        if not done:
-            break
-        result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
-                                             pdf_tags=variant == "accessible", color_profiles=profiles)
-        layouts += result.layouts
+    result, layouts = fit_pages(source, sheets, expected, pdf_tags=variant == "accessible", font_config=fonts,
+                                color_profiles=profiles)
     document = result.document
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages):
@@ -169,6 +162,43 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
     body_start = anchors.get(f"section-{first_body}", 0) if first_body else 0
     labels = tuple(_folio(i, body_start) for i in range(len(document.pages)))
     return PrintLayout(document, labels, anchors, body_start, tuple(fetcher.refused), result.problems, layouts)
+
+
+def fit_pages(source: weasyprint.HTML, sheets: list[weasyprint.CSS], expected: list[str], **options: Any
+              ) -> tuple[FootnoteRender, int]:
+    """Lay ``source`` out with its notes checked and repaired, then mend float gaps and short
+    chapter ends (at most ``FIT_PASSES`` more layouts); the result and the layouts made. The book
+    laid out whole and each of its parts (``pdf/parts.py``) go through this same function."""
+    result = render_with_footnote_repair(source, sheets, expected=expected, **options)
+    layouts = result.layouts
+    for _ in range(FIT_PASSES):
+        # Float gaps and short chapter ends are mended in the tree, then the book is laid out
+        # again: one more layout, only for a book that has such a page.
+        pages = page_contents(result.document)
+        faults = find_faults(pages)
+        done = mend(pages, faults, source.etree_element)
+        if not done:
+            break
+        mended = render_with_footnote_repair(source, sheets, expected=expected, **options)
+        layouts += mended.layouts
+        if len(mended.problems) > len(result.problems):
+            # A mend cost a note its page: take back the mends in that note's chapter, once.
+            after = page_contents(mended.document)
+            strayed = {after[p.call_page - 1].chapter for p in mended.problems if p.call_page}
+            for change in done:
+                if change.chapter in strayed or not strayed:
+                    change.undo()
+            mended = render_with_footnote_repair(source, sheets, expected=expected, **options)
+            layouts += mended.layouts
+        after = page_contents(mended.document)
+        LOGGER.info("page fitting: %d faults, %d mends; after: %d faults, footnote problems %d -> %d",
+                    len(faults), len(done), len(find_faults(after)), len(result.problems), len(mended.problems))
+        if len(mended.problems) > len(result.problems) or holes(find_faults(after), after) > holes(faults, pages):
+            for change in done:  # the mends made it worse: keep the layout before them
+                change.undo()
+            break
+        result = mended
+    return result, layouts
 
 
 def _folio(index: int, body_start: int) -> str:
@@ -193,7 +223,8 @@ def page_refs(layout: PrintLayout, anchors: Sequence[str]) -> dict[str, PageRef]
 
 
 def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
-              ) -> tuple[Artifact | None, tuple[Diagnostic, ...]]:
+              ) -> tuple[Artifact | None, tuple[Diagnostic, ...], PrintPages | None]:
+    """The PDF, its problems, and where its pages begin (for the e-book's page list)."""
     problems: list[Diagnostic] = list(layout.fetcher_problems)
     notes = {note.id: note for chapter in book.chapters for note in chapter.notes}
     for problem in layout.footnote_problems:
@@ -210,8 +241,9 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
         pages = pages[:start] + list(index_pages.pages)
         labels = labels[:start] + [str(int(labels[start]) + i) for i in range(len(index_pages.pages))]
     if problems:
-        return None, tuple(problems)
+        return None, tuple(problems), None
     document = layout.document.copy(pages)
+    link_notes(document.pages, {note.id: note.ref_id for chapter in book.chapters for note in chapter.notes})
     for found in check_typography(document):
         where = Location(found.source, found.line) if found.source else None
         problems.append(warning(f"typography-{found.kind}", f"{found.message} (folio {labels[found.page - 1]})",
@@ -219,7 +251,7 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
     buffer = BytesIO()
     identifier = book.config.identifier.encode()
     with richer_tags():
-        document.write_pdf(buffer, pdf_variant=VARIANTS[variant], pdf_identifier=identifier,
+        document.write_pdf(buffer, pdf_variant=VARIANTS[variant], pdf_identifier=identifier, custom_metadata=True,
                            pdf_tags=variant == "accessible", uncompressed_pdf=False)
     ranges = [LabelRange(0, "r", 1)]
     if layout.body_start:
@@ -228,7 +260,11 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
     if variant == "press":
         data = finish_press(data, marks=book.config.pdf.marks)
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
-    return Artifact(f"{book.config.slug}{suffix}.pdf", data), tuple(problems)
+    return Artifact(f"{book.config.slug}{suffix}.pdf", data), tuple(problems), page_starts(pages, labels)
+
+
+def _anchor_link(anchor: str) -> str:
+    return f"#{anchor}"  # an index locator links to its mark, on its page
 
 
 def index_start(book: ResolvedBook, layout: PrintLayout) -> int:
@@ -246,7 +282,7 @@ def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: F
     start = index_start(book, layout)
     html = render(environment(styles), "print-index.html.j2", **book_context(book),
                   stylesheets=stylesheets(styles), first_page=int(layout.labels[start]),
-                  index_sections=[{"id": f"index-{ix.name}", "title": ix.title, "html": Markup(render_print(ix, refs))}
+                  index_sections=[{"id": f"index-{ix.name}", "title": ix.title, "html": Markup(render_print(ix, refs, _anchor_link))}
                            for ix in indexes])
     source, fetcher = styles.weasyprint_html(print_text(html))
     logging.getLogger("weasyprint").debug("laying out the index")

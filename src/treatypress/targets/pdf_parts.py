@@ -39,6 +39,7 @@ from ..cache import Cache
 from ..config import SETTINGS_FILE
 from ..diagnostics import Diagnostic, Location, error, has_errors, warning
 from ..index import render_print
+from ..pagelist import PageStart, PrintPages
 from ..pdf.join import JoinPart, join
 from ..pdf.pagelabels import LabelRange
 from ..pdf.pagemap import PageMap
@@ -82,6 +83,7 @@ class PartsBuild:
     artifact: Artifact | None
     problems: tuple[Diagnostic, ...]
     page_map: PageMap
+    print_pages: PrintPages | None  # where the joined PDF's pages begin, for the screen editions
     pages: int
     parts: int  # body parts
     laid_out: int  # WeasyPrint layouts made (parts, contents, index, folio pages)
@@ -124,12 +126,13 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
     front_chapters = [c for c in printed.chapters if c["kind"] == "front"]
     front_html = _front_html(book, styles, printed, front_chapters, groups[0][0], numbers=None)
     specs = [PartSpec(front_html, (page, _TOC_NUMBERS), book.config.root, _notes(book, front_chapters),
-                      1, pdf_variant, identifier)]
+                      _calls(book, front_chapters), 1, pdf_variant, identifier)]
     for number, group in enumerate(groups):
         last = number == len(groups) - 1
         html = _body_html(book, styles, printed, group, last, None if last else groups[number + 1][0])
         specs.append(PartSpec(html, (page,) if number == 0 else (page, _FOLIO_OFF), book.config.root,
-                              _notes(book, group), 0 if last else 1, pdf_variant, identifier))
+                              _notes(book, group), _calls(book, group), 0 if last else 1, pdf_variant,
+                              identifier))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         layouts = _Layouts(pool, cache or Cache(None))
         # the biggest parts first, so the small front part fills in behind them
@@ -155,8 +158,8 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
         second: dict[str, Any] = {}
         html = _front_html(book, styles, printed, front_chapters, groups[0][0], numbers)
         second["front"] = layouts.submit(PartSpec(html, (page, _TOC_NUMBERS), book.config.root,
-                                                             _notes(book, front_chapters), 1, pdf_variant,
-                                                             identifier))
+                                                  _notes(book, front_chapters), _calls(book, front_chapters),
+                                                  1, pdf_variant, identifier))
         indexes = [ix for ix in book.indexes if ix.groups]
         index_start = min(anchors[f"index-{ix.name}"] for ix in indexes) if indexes else total
         if indexes:
@@ -165,15 +168,15 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
                                      stylesheets=stylesheets(styles), first_page=int(labels[index_start]),
                                      index_sections=[{"id": f"index-{ix.name}", "title": ix.title,
                                                       "html": Markup(render_print(ix, refs))} for ix in indexes]))
-            second["index"] = layouts.submit(PartSpec(html, (page,), book.config.root, (), 0,
-                                                                 pdf_variant, identifier))
+            second["index"] = layouts.submit(PartSpec(html, (page,), book.config.root, (), (), 0,
+                                                      pdf_variant, identifier))
         kept = [part.pages for part in body]
         kept[-1] = index_start - starts[-1]
         for number in range(1, len(body)):
             html = _folio_html(book, styles, body[number].blank[:kept[number]],
                                starts[number] - body_start + 1)
             second[f"folios-{number}"] = layouts.submit(PartSpec(
-                html, (page,), book.config.root, (), 0, None, identifier), book_pages=False)
+                html, (page,), book.config.root, (), (), 0, None, identifier), book_pages=False)
         done = {name: future.result() for name, future in second.items()}
     front_again: PartLayout = done["front"]
     placed = [(front_again, 0), *zip(body, starts, strict=True)]
@@ -183,7 +186,7 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
     if front_again.pages != front.pages or front_again.anchors != front.anchors:
         raise PartsDiffer("the contents page changed length once its numbers were known")
     if has_errors(problems):
-        return PartsBuild(None, problems, page_map, total, len(body), layouts.laid_out, layouts.pages(),
+        return PartsBuild(None, problems, page_map, None, total, len(body), layouts.laid_out, layouts.pages(),
                           layouts.reused)
     join_parts = [JoinPart(front_again.pdf, front_again.pages, None, front_again.links)]
     for number, part in enumerate(body):
@@ -198,11 +201,16 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
         join_parts.append(JoinPart(index.pdf, index.pages, None, index.links))
         outline.extend(_shift(index.bookmarks, index_start, index.pages))
         pages += index.pages
+    folios = list(labels[:index_start])
+    if indexes:
+        folios += [str(int(labels[index_start]) + i) for i in range(done["index"].pages)]
+    starts_in_book = _print_pages([(front_again, front_again.pages), *zip(body, kept, strict=True),
+                                   *([(done["index"], done["index"].pages)] if indexes else [])], folios)
     ranges = [LabelRange(0, "r", 1), LabelRange(body_start, "D", 1)]
     data = join(join_parts, outline, ranges)  # parts start at chapter openings: their bookmarks follow on
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
-    return PartsBuild(Artifact(f"{book.config.slug}{suffix}.pdf", data), problems, page_map, pages, len(body),
-                      layouts.laid_out, layouts.pages(), layouts.reused)
+    return PartsBuild(Artifact(f"{book.config.slug}{suffix}.pdf", data), problems, page_map, starts_in_book, pages,
+                      len(body), layouts.laid_out, layouts.pages(), layouts.reused)
 
 
 class _Layouts:
@@ -254,6 +262,12 @@ def _part_count(book: ResolvedBook, jobs: int) -> int:
 def _notes(book: ResolvedBook, chapters: Sequence[dict[str, Any]]) -> tuple[str, ...]:
     wanted = {c["id"] for c in chapters}
     return tuple(note.id for chapter in book.chapters if chapter.id in wanted for note in chapter.notes)
+
+
+def _calls(book: ResolvedBook, chapters: Sequence[dict[str, Any]]) -> tuple[tuple[str, str], ...]:
+    wanted = {c["id"] for c in chapters}
+    return tuple((note.id, note.ref_id) for chapter in book.chapters if chapter.id in wanted
+                 for note in chapter.notes)
 
 
 def _split(printed: PrintSource, jobs: int) -> list[list[dict[str, Any]]]:
@@ -318,6 +332,28 @@ def _folio_html(book: ResolvedBook, styles: Styles, blank: Sequence[bool], first
 def _shift(marks: Sequence[Bookmark], start: int, kept: int) -> list[Bookmark]:
     return [Bookmark(m.label, start + m.page, m.x, m.y, tuple(_shift(m.children, start, kept)), m.open)
             for m in marks if m.page < kept]
+
+
+def _print_pages(parts: Sequence[tuple[PartLayout, int]], folios: Sequence[str]) -> PrintPages:
+    """Where each page of the joined PDF begins, as ``pagelist.page_starts`` reads a one-process
+    layout: a blank verso at a part's end begins where the next part does (in the part it took
+    the start of the dropped sentinel, which stands for that)."""
+    entries: list[tuple[str, int, str] | None] = []
+    for part, kept in parts:
+        own: list[tuple[str, int, str] | None] = list(part.starts[:kept])
+        sentinel = part.starts[-1] if len(part.starts) > kept else None
+        for number in range(len(own) - 1, -1, -1):
+            if sentinel is None or own[number] != sentinel:
+                break
+            own[number] = None  # filled below, from the next part's first page
+        entries.extend(own)
+    filled: list[PageStart] = []
+    following: tuple[str, int, str] | None = None
+    for folio, entry in reversed(list(zip(folios, entries, strict=True))):
+        following = entry or following
+        assert following is not None
+        filled.append(PageStart(folio, *following))
+    return PrintPages(tuple(reversed(filled)))
 
 
 def _in_book(found: TypographyProblem, start: int) -> TypographyProblem:

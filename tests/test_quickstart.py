@@ -1,0 +1,64 @@
+"""The README's quick start, run as written: two commands from nothing to a served book that
+follows the author's saves (the page itself reloading is tested in Chromium, test_serve.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_quick_start_is_two_commands() -> None:
+    start = README.index("## Quick start")
+    block = README[start:README.index("```", README.index("```sh", start) + 5)]
+    assert "make new" in block and "make serve" in block
+
+
+def test_make_new_then_make_serve(tmp_path: Path) -> None:
+    if shutil.which("make") is None:
+        raise AssertionError("make is needed: it is how the README starts")
+    book = tmp_path / "my-book"
+    new = subprocess.run(["make", "-s", "new", f"BOOK={book}"], cwd=REPO, capture_output=True, text=True, check=False)
+    assert new.returncode == 0, new.stderr
+    assert (book / "manuscript" / "book.toml").is_file()
+    serve = subprocess.Popen(["make", "-s", "serve", f"BOOK={book}", "PORT=0"], cwd=REPO,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert serve.stderr is not None
+        url = ""
+        for line in serve.stderr:
+            found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            if found:
+                url = found[1]
+                break
+        assert url, "make serve did not start the server"
+        with urllib.request.urlopen(url) as response:
+            page = response.read().decode()
+        assert "<h1 class=\"title\">My Book</h1>" in page and "EventSource" in page
+        before = _status(url)["generation"]
+        chapter = book / "manuscript" / "01-writing.md"
+        chapter.write_text(chapter.read_text(encoding="utf-8").replace("leans on its notes", "leans on NOTES"),
+                           encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while _status(url)["generation"] == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with urllib.request.urlopen(url) as response:
+            assert "leans on NOTES" in response.read().decode()
+    finally:
+        import os
+        import signal
+
+        os.killpg(serve.pid, signal.SIGTERM)  # make and the server it started: this test's own group
+        serve.wait(timeout=30)
+
+
+def _status(url: str) -> dict[str, object]:
+    with urllib.request.urlopen(url + "status") as response:
+        return dict(json.loads(response.read()))
