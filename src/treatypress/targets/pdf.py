@@ -263,6 +263,16 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
     return Artifact(f"{book.config.slug}{suffix}.pdf", data), tuple(problems), page_starts(pages, labels)
 
 
+def index_html(book: ResolvedBook, styles: Styles, refs: dict[str, PageRef], first_page: int) -> str:
+    """The indexes as their own print document, with literal page numbers from ``refs``."""
+    indexes = [ix for ix in book.indexes if ix.groups]
+    return print_text(render(environment(styles), "print-index.html.j2", **book_context(book),
+                             stylesheets=stylesheets(styles), first_page=first_page,
+                             index_sections=[{"id": f"index-{ix.name}", "title": ix.title,
+                                              "html": Markup(render_print(ix, refs, _anchor_link))}
+                                             for ix in indexes]))
+
+
 def _anchor_link(anchor: str) -> str:
     return f"#{anchor}"  # an index locator links to its mark, on its page
 
@@ -280,11 +290,7 @@ def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: F
     styles = Styles(book.config.root)
     refs = page_refs(layout, [a for m in book.marks for a in (m.anchor, m.end_anchor) if a])
     start = index_start(book, layout)
-    html = render(environment(styles), "print-index.html.j2", **book_context(book),
-                  stylesheets=stylesheets(styles), first_page=int(layout.labels[start]),
-                  index_sections=[{"id": f"index-{ix.name}", "title": ix.title, "html": Markup(render_print(ix, refs, _anchor_link))}
-                           for ix in indexes])
-    source, fetcher = styles.weasyprint_html(print_text(html))
+    source, fetcher = styles.weasyprint_html(index_html(book, styles, refs, int(layout.labels[start])))
     logging.getLogger("weasyprint").debug("laying out the index")
     profiles: dict[str, Any] = {}
     document = source.render(stylesheets=[page_css(book, variant, profiles)], font_config=fonts,

@@ -33,20 +33,15 @@ from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 
-from markupsafe import Markup
-
 from ..cache import Cache
 from ..config import SETTINGS_FILE
 from ..diagnostics import Diagnostic, Location, error, has_errors, warning
-from ..index import render_print
 from ..pagelist import PageStart, PrintPages
 from ..pdf.join import JoinPart, join
 from ..pdf.pagelabels import LabelRange
 from ..pdf.pagemap import PageMap
 from ..pdf.parts import Bookmark, PartLayout, PartSpec, lay_out_part
-from ..pdf.printtext import print_text
 from ..pdf.typography import TypographyProblem
-from ..render import book_context, environment, render
 from ..resolve import ResolvedBook
 from ..resolve.model import note_location
 from ..styles import Styles
@@ -56,6 +51,7 @@ from .pdf import (
     VARIANTS,
     PrintSource,
     _folio,  # the folio a one-process layout prints on a page
+    index_html,
     page_rules,
     print_html,
     print_source,
@@ -164,10 +160,7 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
         index_start = min(anchors[f"index-{ix.name}"] for ix in indexes) if indexes else total
         if indexes:
             refs = page_map.refs([a for m in book.marks for a in (m.anchor, m.end_anchor) if a])
-            html = print_text(render(environment(styles), "print-index.html.j2", **book_context(book),
-                                     stylesheets=stylesheets(styles), first_page=int(labels[index_start]),
-                                     index_sections=[{"id": f"index-{ix.name}", "title": ix.title,
-                                                      "html": Markup(render_print(ix, refs))} for ix in indexes]))
+            html = index_html(book, styles, refs, int(labels[index_start]))
             second["index"] = layouts.submit(PartSpec(html, (page,), book.config.root, (), (), 0,
                                                       pdf_variant, identifier))
         kept = [part.pages for part in body]
