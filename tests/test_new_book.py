@@ -30,7 +30,7 @@ def test_new_book_builds_with_no_problems(new_book: Path) -> None:
     # stage names with timings, and the final line with pages, files and time
     assert "  resolve " in result.stderr and " s\n" in result.stderr
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("treatypress: built ") and " pages, 10 files in " in last and last.endswith(" s")
+    assert last.startswith("treatypress: built ") and " pages, 11 files in " in last and last.endswith(" s")
 
 
 def test_new_book_shows_each_feature(new_book: Path) -> None:
