@@ -25,6 +25,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/build.py
+	$(PY) benchmarks/compare.py
 
 setup: $(STAMP)
 

@@ -172,7 +172,9 @@ class _BookFilter(DefaultFilter):  # type: ignore[misc]
         self.dist = str(root / "dist")
 
     def __call__(self, change: Change, path: str) -> bool:
-        return not path.startswith(self.dist) and bool(super().__call__(change, path))
+        # a `treatypress build` run beside the server writes dist/ through a staging folder
+        outputs = path.startswith(self.dist) or ".treatypress-staging-" in path
+        return not outputs and bool(super().__call__(change, path))
 
 
 def _watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> None:

@@ -186,7 +186,7 @@ def _page_facts(number: int, page: weasyprint.Page) -> _PageFacts:
     # ``Page.anchors`` keeps only each id's first position and no boxes, so the
     # checker reads the page box tree: WeasyPrint 70 puts the body under the
     # root box and the notes under a ``FootnoteAreaBox`` child of the page box.
-    page_box = page._page_box  # noqa: SLF001 - the only view of the footnote area
+    page_box = page._page_box
     content_top = page_box.content_box_y()
     facts = _PageFacts(number, content_top, content_top + page_box.height)
     for child in page_box.children:
@@ -347,7 +347,7 @@ def _compile_patched_line_layout() -> Any | None:
     if weasyprint.__version__ != "70.0":
         return None
     try:
-        source = inspect.getsource(block._linebox_layout)  # noqa: SLF001
+        source = inspect.getsource(block._linebox_layout)
     except (OSError, TypeError):
         return None
     if source.count(_REPORT_BRANCH) != 1:
@@ -373,12 +373,12 @@ def _patched_line_layout(enabled: bool) -> Iterator[bool]:
     if not enabled or _PATCHED_LINE_LAYOUT is None:
         yield False
         return
-    original = block._linebox_layout  # noqa: SLF001
-    block._linebox_layout = _PATCHED_LINE_LAYOUT  # noqa: SLF001
+    original = block._linebox_layout
+    block._linebox_layout = _PATCHED_LINE_LAYOUT
     try:
         yield True
     finally:
-        block._linebox_layout = original  # noqa: SLF001
+        block._linebox_layout = original
 
 
 # --- render, check, repair -----------------------------------------------------

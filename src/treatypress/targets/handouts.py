@@ -32,11 +32,12 @@ from . import Artifact
 PAPER = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
 
 
-def build_handouts(config: BookConfig, handouts: Sequence[ResolvedHandout]
-                   ) -> tuple[list[Artifact], tuple[Diagnostic, ...]]:
+def build_handouts(config: BookConfig, handouts: Sequence[ResolvedHandout],
+                   fonts: FontConfiguration | None = None) -> tuple[list[Artifact], tuple[Diagnostic, ...]]:
+    """``fonts``: the book's font set-up, so the fonts the book loaded are not loaded again."""
     artifacts: list[Artifact] = []
     problems: list[Diagnostic] = []
-    fonts = FontConfiguration()
+    fonts = fonts or FontConfiguration()
     for handout in handouts:
         artifact, found = _handout(config, handout, fonts)
         problems.extend(found)
