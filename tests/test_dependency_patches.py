@@ -13,10 +13,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 import weasyprint
+from conftest import BOOKS, build_book
 from weasyprint.layout import block
 from weasyprint.pdf import tags
 
-from conftest import BOOKS, build_book
 from treatypress.diagnostics import Severity
 from treatypress.pdf import footnotes, tagging
 

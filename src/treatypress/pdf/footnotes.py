@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import itertools
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -249,7 +250,7 @@ def check_footnotes(document: weasyprint.Document,
                 f"footnote {ident} (called on page {called}) is on no page"))
             continue
         start = where[0]
-        continued = all(b == a + 1 for a, b in zip(where, where[1:]))
+        continued = all(b == a + 1 for a, b in itertools.pairwise(where))
         if len(where) > 1 and not continued:
             problems.append(FootnoteProblem(
                 "duplicate", ident, called, start,
@@ -288,7 +289,7 @@ def check_footnotes(document: weasyprint.Document,
 
 
 def _half_empty_pages(pages: Sequence[_PageFacts]) -> Iterator[FootnoteProblem]:
-    for facts, following in zip(pages, pages[1:]):
+    for facts, following in itertools.pairwise(pages):
         if not facts.lines or not following.lines:
             continue
         usable = facts.area_top - facts.content_top
@@ -392,7 +393,7 @@ def _compile_patched_line_layout() -> Any | None:
         return None
     namespace = dict(vars(block))
     code = compile(source.replace(_REPORT_BRANCH, "report = False"), block.__file__, "exec")
-    exec(code, namespace)  # noqa: S102 - WeasyPrint's own source, one line changed
+    exec(code, namespace)  # WeasyPrint's own source, one line changed
     return namespace["_linebox_layout"]
 
 
