@@ -164,7 +164,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-class _BookFilter(DefaultFilter):  # type: ignore[misc]
+class _BookFilter(DefaultFilter):
     """Every file of the book except its outputs (and editors' and VCS's, as DefaultFilter)."""
 
     def __init__(self, root: Path) -> None:

@@ -205,7 +205,8 @@ def _parse(
             if undefined and name in PRINTED_FIELDS:
                 problems.append(error("bib-undefined-macro", f"field '{name}' of entry '{block.key}' uses "
                                       f"'{undefined[0]}', which no @string defines", where,
-                                      f"define it with @string{{{undefined[0]} = {{...}}}}, or put the value in braces"))
+                                      f"define it with @string{{{undefined[0]} = {{...}}}}, "
+                                      "or put the value in braces"))
             raw_fields[name] = raw
             fields[name] = verbatim(raw) if name in VERBATIM_FIELDS else decode(raw)
             for command in unknown_commands(raw) if name in PRINTED_FIELDS else []:

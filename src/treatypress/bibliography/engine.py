@@ -209,7 +209,7 @@ def _suffix(item: Mapping[str, Any]) -> list[Inline]:
     else:
         return []
     rest = from_text(suffix)
-    if rest and locator and not suffix[:1] in ",;.:)":
+    if rest and locator and suffix[:1] not in ",;.:)":
         rest = [{"t": "Space"}, *rest]
     return [{"t": "Str", "c": head}, *rest]
 

@@ -24,7 +24,7 @@ from ..config import SETTINGS_FILE
 from ..diagnostics import Diagnostic, Location, error, warning
 from ..index import PageRef, render_print
 from ..pagelist import PrintPages, page_starts
-from ..pdf.footnotes import FootnoteProblem, FootnoteRender, render_with_footnote_repair
+from ..pdf.footnotes import FootnoteProblem, FootnoteRender, layout_patch_warnings, render_with_footnote_repair
 from ..pdf.notelinks import link_notes
 from ..pdf.pagefit import find_faults, holes, mend
 from ..pdf.pagelabels import LabelRange, add_page_labels
@@ -250,9 +250,13 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
                                 where, TYPOGRAPHY_HINTS[found.kind]))
     buffer = BytesIO()
     identifier = book.config.identifier.encode()
-    with richer_tags():
+    tagged = variant == "accessible"
+    with richer_tags() as tag_gaps:
         document.write_pdf(buffer, pdf_variant=VARIANTS[variant], pdf_identifier=identifier, custom_metadata=True,
-                           pdf_tags=variant == "accessible", uncompressed_pdf=False)
+                           pdf_tags=tagged, uncompressed_pdf=False)
+    if tagged:
+        problems.extend(tag_gaps)
+    problems.extend(layout_patch_warnings())
     ranges = [LabelRange(0, "r", 1)]
     if layout.body_start:
         ranges.append(LabelRange(layout.body_start, "D", 1))
