@@ -19,6 +19,13 @@ raised false alarms (issue 10).
 
 Run ``python benchmarks/stressbook.py [seed] [notes] [huge] > book.html`` to
 look at one, or ``--pdf out.pdf`` to render it with treatypress' footnote CSS.
+
+``stress_book(folder, pages, seed)`` writes a whole book folder instead (book.toml, Markdown
+chapters, the default book's bibliography and timeline figure) of about ``pages`` A5 pages,
+hard on the printed page (issue 15): paragraphs of every length, headings with year ranges,
+notes with page ranges and URLs, figures and tables at random places, index ranges.
+``python benchmarks/stressbook.py --book DIR [--pages 300] [--check]`` writes it, builds its
+PDF with treatypress and, with ``--check``, runs the print checks of tests/printcheck.py on it.
 """
 
 from __future__ import annotations
@@ -265,7 +272,129 @@ def stress_html(seed: int = 0, notes: int = 120, *, footnote_css: str | None = N
         + body + "\n</body>\n</html>\n")
 
 
+_PLACES = ("Vilnius", "Kaunas", "Hrodna", "Suwałki", "Moscow", "Warsaw", "Riga", "Daugavpils", "Lida")
+_KEYS = ("senn1966", "eidintas1999", "lossowski1995", "snyder2004", "skirius2002", "cepenas1986",
+         "paleckis2006", "senn1962")
+
+
+def _md_sentence(rng: random.Random, low: int = 8, high: int = 22) -> str:
+    text = _sentence(rng, low, high)
+    if rng.random() < 0.15:
+        start = rng.randint(1890, 1990)
+        text += f" between {start}–{start + rng.randint(1, 12)}"
+    if rng.random() < 0.1:
+        place = rng.choice(_PLACES)
+        text += f" near [{place}]{{.idx}}"
+    return text + "."
+
+
+def _md_paragraph(rng: random.Random, chapter: int, counter: list[int]) -> list[str]:
+    """A paragraph of 1-12 sentences, maybe with a citation (a page range) or a note."""
+    sentences = [_md_sentence(rng) for _ in range(rng.choice((1, 2, 3, 4, 5, 6, 8, 10, 12)))]
+    notes = []
+    if rng.random() < 0.45:
+        first = rng.randint(1, 400)
+        sentences[-1] = sentences[-1][:-1] + f" [@{rng.choice(_KEYS)}, {first}–{first + rng.randint(1, 9)}]."
+    if rng.random() < 0.3:
+        counter[0] += 1
+        label = f"c{chapter}n{counter[0]}"
+        sentences[rng.randrange(len(sentences))] += f"[^{label}]"
+        start = rng.randint(10, 300)
+        notes.append(f"[^{label}]: {_md_sentence(rng, 5, 30)} See @{rng.choice(_KEYS)} "
+                     f"[{start}–{start + rng.randint(2, 20)}].")
+    return [" ".join(sentences), *notes]
+
+
+def stress_book(folder: Path, pages: int = 300, seed: int = 0) -> Path:
+    """Write a book folder of about ``pages`` A5 pages (see the module's docstring)."""
+    import shutil
+
+    repo = Path(__file__).resolve().parents[1]
+    rng = random.Random(seed)
+    manuscript = folder / "manuscript"
+    (manuscript / "figures").mkdir(parents=True, exist_ok=True)
+    shutil.copy(repo / "references.bib", folder / "references.bib")
+    shutil.copy(repo / "manuscript" / "figures" / "timeline.svg", manuscript / "figures" / "timeline.svg")
+    names = []
+    figure = table = 0
+    for chapter in range(1, max(3, round(pages / 12.5)) + 1):  # about 12.5 pages a chapter
+        start = 1900 + chapter
+        blocks = [f"---\ntitle: \"Chapter {chapter}\"\n---\n",
+                  f"# Chapter {chapter}: the years {start}–{start + rng.randint(1, 3)} {{#ch{chapter}}}\n"]
+        counter = [0]
+        for section in range(rng.randint(2, 5)):
+            blocks.append(f"## {_sentence(rng, 2, 6)}, {start + section}–{start + section + 1}\n")
+            for _ in range(rng.randint(3, 9)):
+                paragraph, *notes = _md_paragraph(rng, chapter, counter)
+                if rng.random() < 0.06:
+                    paragraph = f'::: {{idx="{rng.choice(_PLACES)}!long passages"}}\n{paragraph}\n:::'
+                blocks.append(paragraph + "\n")
+                blocks.extend(note + "\n" for note in notes)
+                roll = rng.random()
+                if roll < 0.05:
+                    figure += 1
+                    blocks.append(f"[Figure](#fig-s{figure}) sets out the same years.\n")
+                    blocks.append(f"![A timeline of the years {start}–{start + 3}.](figures/timeline.svg)"
+                                  f"{{#fig-s{figure} alt=\"A timeline\"}}\n")
+                elif roll < 0.10:
+                    table += 1
+                    rows = "\n".join(f"| {rng.choice(_PLACES)} | {rng.randint(1900, 1950)} | {_sentence(rng, 6, 18)}. |"
+                                     for _ in range(rng.randint(3, 9)))
+                    blocks.append(f"[Table](#tbl-s{table}) lists them.\n")
+                    blocks.append(f"| Place | Year | What happened |\n|---|---|---|\n{rows}\n\n"
+                                  f"Table: Events of the years {start}–{start + 2}. {{#tbl-s{table}}}\n")
+        name = f"{chapter:03d}-chapter.md"
+        (manuscript / name).write_text("\n".join(blocks), encoding="utf-8")
+        names.append(name)
+    (manuscript / "book.toml").write_text(
+        '[book]\ntitle = "A Long Book for the Printed Page"\nauthors = ["treatypress"]\nlanguage = "en"\n'
+        'date = "2026"\n\n[contents]\nchapters = [' + ", ".join(f'"{n}"' for n in names) + "]\n"
+        '\n[citations]\nnocite = ["*"]\n', encoding="utf-8")
+    return folder
+
+
+def _check_book(folder: Path) -> int:
+    import os
+    import re
+    import time
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from printcheck import dash_breaks, note_area_problems, short_pages, url_problems  # noqa: PLC0415
+
+    from treatypress.build import BuildOptions, build
+    from treatypress.diagnostics import BuildFailed
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    started = time.perf_counter()
+    try:
+        result = build(folder, BuildOptions(formats=("pdf",), out_dir=folder / "dist"))
+    except BuildFailed as failed:
+        for problem in failed.diagnostics:
+            print(f"  {problem.location}: {problem.severity} {problem.code} {problem.message}")
+        return 1
+    pdf = next(p for p in result.written if p.suffix == ".pdf")
+    print(f"{result.pages} pages in {time.perf_counter() - started:.1f} s; warnings:")
+    for problem in result.diagnostics:
+        print(f"  {problem.location}: {problem.code} {problem.message}")
+    urls = re.findall(r"url\s*=\s*\{([^}]+)\}", (folder / "references.bib").read_text(encoding="utf-8"))
+    failed = 0
+    for name, found in (("notes within the text block", note_area_problems(pdf)),
+                        ("no short pages", short_pages(pdf)),
+                        ("no range broken after its en dash", dash_breaks(pdf)),
+                        ("URLs exactly as written", url_problems(pdf, urls))):
+        print(f"{'ok ' if not found else 'FAIL'} {name}" + "".join(f"\n     {f}" for f in found[:10]))
+        failed += bool(found)
+    return failed
+
+
 def _main(argv: list[str]) -> None:
+    if "--book" in argv:
+        folder = Path(argv[argv.index("--book") + 1])
+        pages = int(argv[argv.index("--pages") + 1]) if "--pages" in argv else 300
+        stress_book(folder, pages)
+        if "--check" in argv:
+            sys.exit(_check_book(folder))
+        return
     pdf = argv[argv.index("--pdf") + 1] if "--pdf" in argv else None
     args = [a for a in argv if not a.startswith("--") and a != pdf]
     text = stress_html(int(args[0]) if args else 0, int(args[1]) if len(args) > 1 else 120,

@@ -25,6 +25,16 @@ BOOKS = Path(__file__).resolve().parent / "books"
 EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite the golden files (tests/fixtures/**/*.out) from the code; review with git diff")
+
+
+@pytest.fixture(scope="session")
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
 @dataclass(frozen=True)
 class Built:
     root: Path  # the book folder

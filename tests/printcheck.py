@@ -80,14 +80,24 @@ def arabic_pages(pdf: Path) -> list[int]:
     return [i for i, label in enumerate(labels) if label.isdigit()]
 
 
+def _figure_height(page: pdfplumber.page.Page) -> float:
+    """The height of the drawings and images on a page (a figure), rules and marks aside."""
+    shapes = [s for s in page.images + page.curves + page.rects if float(s["bottom"]) - float(s["top"]) > 2]
+    if not shapes:
+        return 0.0
+    return max(float(s["bottom"]) for s in shapes) - min(float(s["top"]) for s in shapes)
+
+
 def short_pages(pdf: Path, minimum: int = 5) -> list[str]:
-    """Body pages with text but fewer than ``minimum`` lines, but for the book's last page."""
+    """Body pages with text but fewer than ``minimum`` lines, but for the book's last page. A
+    figure counts as the lines it displaces (a page holding a figure and its caption is full)."""
     problems = []
     with pdfplumber.open(pdf) as doc:
         numbered = arabic_pages(pdf)
-        with_text = [i for i in numbered if body_lines(doc.pages[i])]
+        counts = {i: len(body_lines(doc.pages[i])) + int(_figure_height(doc.pages[i]) // 14) for i in numbered}
+        with_text = [i for i in numbered if counts[i]]
         for index in with_text[:-1]:
-            count = len(body_lines(doc.pages[index]))
+            count = counts[index]
             if count < minimum:
                 problems.append(f"page {index + 1} has {count} lines")
     return problems

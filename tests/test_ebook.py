@@ -11,11 +11,10 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from conftest import Built, page_texts
 from fontTools.ttLib import TTFont
 from PIL import Image
 from pypdf import PdfReader
-
-from conftest import Built, page_texts
 from test_epub_book import EPUB_TYPE, NS, epubcheck
 
 ROLE_PAGEBREAK = "doc-pagebreak"

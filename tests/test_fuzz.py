@@ -28,7 +28,8 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 # A message line: "path[:line[:col]]: error|warning [code] text"; a hint; the closing summary.
 LOCATED = re.compile(r"\S[^\n]*?: (error|warning) \[[a-z0-9-]+\] \S.*")
 CODE = re.compile(r"\[([a-z0-9-]+)\]")
-OTHER = re.compile(r"  hint: .*|treatypress: \d+ error\(s\); nothing was written|treatypress: checked in .*|\s*")
+OTHER = re.compile(r"  hint: .*|treatypress: \d+ error\(s\); nothing was written|\s*"
+                   r"|treatypress: checked in \d+\.\d s: .*")  # check's one-line summary
 
 MARKDOWN = [
     "# Heading", "## Sub {#sec-a .x}", "# {#empty}", "[^a]", "[^b]", "[^a]: A note.", "[^b]: Note with [@k1].",

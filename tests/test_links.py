@@ -8,8 +8,8 @@ import zipfile
 from urllib.parse import unquote
 
 import pikepdf
-
 from conftest import Built
+
 from treatypress.targets.links import break_urls, link_urls
 
 URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")

@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from .markdown.divs import DIV_CLOSE, DIV_OPEN, div_attrs
+from .numbering import FloatNumbers, book_floats
 from .resolve import Note, ResolvedBook, ResolvedChapter
 from .resolve.walk import footnote_bodies, main_tokens
 
@@ -34,6 +37,11 @@ class WriterContext:
     asset_url: Callable[[Path], str]  # a file in the book folder -> its URL in this target
     href: Callable[[str], str]  # an element id -> a link to it in this target
 
+    @cached_property
+    def floats(self) -> FloatNumbers:
+        """Figure and table numbers through the whole book (numbering.py)."""
+        return book_floats(self.book.chapters)
+
 
 class _Renderer(RendererHTML):
     def __init__(self, context: WriterContext, chapter: ResolvedChapter) -> None:
@@ -42,7 +50,8 @@ class _Renderer(RendererHTML):
         self.chapter = chapter
         self.bodies = footnote_bodies(chapter.parsed.tokens)
         for name in ("heading_open", "footnote_ref", "citation", "span_open", "span_close", "image",
-                     "paragraph_open", "paragraph_close", "table_open", "table_close", "softbreak", DIV_OPEN, DIV_CLOSE):
+                     "paragraph_open", "paragraph_close", "table_open", "table_close", "softbreak", "link_open",
+                     "text", DIV_OPEN, DIV_CLOSE):
             self.rules[name] = getattr(self, "_" + name.replace("container_", ""))
 
     # --- inline runs ----------------------------------------------------------------------
@@ -167,6 +176,32 @@ class _Renderer(RendererHTML):
         return "<br/>".join(runs)
 
     # --- figures, images, tables -----------------------------------------------------------
+    # --- cross-references to figures and tables -------------------------------------------
+    def _link_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        """``[](#fig-x)`` prints "figure 3", ``[Figure](#fig-x)`` "Figure 3" (numbering.py)."""
+        href = str(tokens[idx].attrGet("href") or "")
+        number = self.ctx.floats.by_id.get(href[1:]) if href.startswith("#") else None
+        if number is None:
+            return self.renderToken(tokens, idx, options, env)
+        following = tokens[idx + 1: idx + 3]
+        word = ""
+        if following and following[0].type == "text" and len(following) > 1 and following[1].type == "link_close" \
+                and len(following[0].content.split()) == 1:
+            word = following[0].content
+            env.setdefault("skip", set()).add(id(following[0]))
+        elif not following or following[0].type != "link_close":
+            return self.renderToken(tokens, idx, options, env)  # a link with its own text stays as written
+        return f'<a class="xref" href="{escape(self.ctx.href(href[1:]))}">{escape(number.reference(word), quote=False)}'
+
+    def _text(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        if id(tokens[idx]) in env.get("skip", ()):
+            return ""
+        return escapeHtml(tokens[idx].content)
+
+    def _label(self, token: Token) -> str:
+        number = self.ctx.floats.by_token.get(id(token))
+        return f'<span class="float-label">{number.caption_label}</span> ' if number else ""
+
     def _figure_image(self, tokens: Sequence[Token], idx: int) -> Token | None:
         inline = tokens[idx + 1] if idx + 1 < len(tokens) else None
         children = inline.children if inline is not None and inline.type == "inline" else None
@@ -200,18 +235,19 @@ class _Renderer(RendererHTML):
         url = src if src.lower().startswith("data:") else self.ctx.asset_url(path.resolve())
         img = f'<img src="{escape(url)}" alt="{escape(alt)}"/>'
         if env.get("figure"):
-            return f"{img}<figcaption>{caption}</figcaption>"
+            return f"{img}<figcaption>{self._label(token)}{caption}</figcaption>"
         return img
 
     def _table_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         # The wrapper keeps a caption with its table across a page break: WeasyPrint applies
         # break-inside to the table grid, not to the box that holds the caption.
         caption = tokens[idx].meta.get("caption")
-        line = self._line(tokens[idx])
+        ident = tokens[idx].meta.get("id")
+        line = (f' id="{escape(str(ident))}"' if ident else "") + self._line(tokens[idx])
         if caption is None:
             return f'<div class="table"{line}>\n<table>\n'
-        return (f'<div class="table"{line}>\n<table>\n<caption>{self.renderInline(caption.children or [], options, env)}'
-                "</caption>\n")
+        return (f'<div class="table"{line}>\n<table>\n<caption>{self._label(tokens[idx])}'
+                f'{self.renderInline(caption.children or [], options, env)}</caption>\n')
 
     def _table_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return "</table>\n</div>\n"

@@ -61,16 +61,17 @@ class PageContent:
         return max((block.bottom for block in self.blocks), default=self.area_top)
 
 
-def page_contents(document: weasyprint.Document) -> tuple[PageContent, ...]:
+def page_contents(document: weasyprint.Document, first: int = 1) -> tuple[PageContent, ...]:
+    """``first``: the physical number of the document's first page (see ``check_typography``)."""
     seen: set[int] = set()
     pages = []
-    for number, page in enumerate(document.pages, 1):
+    for number, page in enumerate(document.pages, first):
         pages.append(_content(number, page, seen))
     return tuple(pages)
 
 
 def _content(number: int, page: weasyprint.Page, seen: set[int]) -> PageContent:
-    page_box = page._page_box  # noqa: SLF001 - the only view of the page's boxes
+    page_box = page._page_box
     top = page_box.content_box_y()
     bottom = top + page_box.height
     found: dict[int, list[Any]] = {}  # id(element) -> [element, top, bottom, lines, continues]
