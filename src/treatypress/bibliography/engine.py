@@ -119,7 +119,9 @@ def cite(items: Sequence[Mapping[str, Any]], citations: Sequence[Sequence[Mappin
 
 def _known_message(message: str) -> bool:
     """Pandoc's warnings that :func:`cite` reports itself, in its own words."""
-    return message.startswith("Citeproc: Bibliography entry with no printed form")
+    # "Citation with no printed form" is cite-empty, reported at each citation's place
+    return message.startswith(("Citeproc: Bibliography entry with no printed form",
+                               "Citeproc: Citation with no printed form"))
 
 
 def _names(group: Sequence[Mapping[str, Any]]) -> str:
