@@ -11,7 +11,6 @@ short chapter ends (``pdf/pagefit.py``), when a book has them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -218,10 +217,6 @@ def _roman(number: int) -> str:
     return out
 
 
-def page_refs(layout: PrintLayout, anchors: Sequence[str]) -> dict[str, PageRef]:
-    return layout.page_map.refs(anchors)
-
-
 def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
               ) -> tuple[Artifact | None, tuple[Diagnostic, ...], PrintPages | None]:
     """The PDF, its problems, and where its pages begin (for the e-book's page list)."""
@@ -292,7 +287,7 @@ def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: F
     if not indexes:
         return None, ()
     styles = Styles(book.config.root)
-    refs = page_refs(layout, [a for m in book.marks for a in (m.anchor, m.end_anchor) if a])
+    refs = layout.page_map.refs([a for m in book.marks for a in (m.anchor, m.end_anchor) if a])
     start = index_start(book, layout)
     source, fetcher = styles.weasyprint_html(index_html(book, styles, refs, int(layout.labels[start])))
     logging.getLogger("weasyprint").debug("laying out the index")
