@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import BOOKS, build_book
 
 
@@ -89,3 +90,35 @@ def test_formatted_citations_are_reused_and_follow_the_bibliography_file(tmp_pat
     bib.write_text(text.replace(title, title.replace("{", "{Renamed ", 1), 1), encoding="utf-8")
     build_book(root, out, formats=("html",))
     assert "Renamed" in (out / "small-book.html").read_text(encoding="utf-8")
+
+
+def test_a_planted_cache_entry_is_never_unpickled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A book folder from someone else may carry build/treatypress-cache: unpickling runs code, so
+    an entry this user's treatypress did not sign is a miss, and the planted code never runs."""
+    import pickle
+
+    from treatypress.cache import Cache, signing_key
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    signing_key.cache_clear()
+    try:
+        cache = Cache(tmp_path / "book" / "build" / "treatypress-cache")
+        cache.put("citations", "k" * 64, {"formatted": True}, {})
+        assert cache.get("citations", "k" * 64) == {"formatted": True}  # a signed entry is found again
+
+        ran = tmp_path / "ran"
+
+        class Payload:
+            def __reduce__(self) -> tuple[object, tuple[str]]:
+                return (ran.touch, ())  # type: ignore[return-value]
+
+        planted = cache.folder / "citations" / ("p" * 64 + ".pickle")  # type: ignore[operator]
+        planted.write_bytes(b"\0" * 32 + pickle.dumps(({}, Payload())))
+        assert cache.get("citations", "p" * 64) is None
+        assert not ran.exists()
+        # a genuine entry copied from another user's cache (another key) is a miss too
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-user"))
+        signing_key.cache_clear()
+        assert cache.get("citations", "k" * 64) is None
+    finally:
+        signing_key.cache_clear()

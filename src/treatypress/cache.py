@@ -13,12 +13,20 @@ time; never in the output folder, which a build changes only in its final, all-o
   re-checks them: a changed font or picture is a miss, whatever the HTML says.
 
 A cache file that cannot be read is a miss; one that cannot be written is skipped.
+
+Entries are pickles, and unpickling runs code: a book folder from someone else could carry a
+planted ``build/treatypress-cache``. So every entry is signed (HMAC-SHA256) with a key that
+lives with the user, not the book (``$XDG_CACHE_HOME/treatypress/cache-key``, made once from
+``os.urandom``, readable by its owner only), and only an entry whose signature holds is ever
+unpickled. The key never reaches an output, so the outputs stay reproducible; with no key (a
+read-only home) caching is off.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import os
 import pickle
 import platform
@@ -91,12 +99,19 @@ class Cache:
                               + pickle.dumps(inputs, protocol=5)).hexdigest()
 
     def get(self, kind: str, key: str) -> Any | None:
-        if self.folder is None:
+        secret = signing_key()
+        if self.folder is None or secret is None:
             return None
         try:
-            with open(self.folder / kind / f"{key}.pickle", "rb") as stored:
-                files, value = pickle.load(stored)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
+            signed = (self.folder / kind / f"{key}.pickle").read_bytes()
+        except OSError:
+            return None
+        signature, data = signed[:_SIGNATURE], signed[_SIGNATURE:]
+        if not hmac.compare_digest(signature, hmac.digest(secret, data, "sha256")):
+            return None  # not written by this user's treatypress: never unpickled
+        try:
+            files, value = pickle.loads(data)
+        except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
             return None
         if any(file_digest(path) != digest for path, digest in files.items()):
             return None
@@ -104,13 +119,40 @@ class Cache:
 
     def put(self, kind: str, key: str, value: Any, files: Mapping[str, str]) -> None:
         """Store ``value``, made from ``files`` (path -> content hash, "" for a missing file)."""
-        if self.folder is None:
+        secret = signing_key()
+        if self.folder is None or secret is None:
             return
         folder = self.folder / kind
+        data = pickle.dumps((dict(files), value), protocol=5)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as temporary:
-                pickle.dump((dict(files), value), temporary, protocol=5)
+                temporary.write(hmac.digest(secret, data, "sha256") + data)
             os.replace(temporary.name, folder / f"{key}.pickle")
         except OSError:
             return
+
+
+_SIGNATURE = 32  # bytes of an HMAC-SHA256
+
+
+@functools.cache
+def signing_key() -> bytes | None:
+    """This user's key for signing cache entries, made on first use; None if it cannot be had."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(home) / "treatypress" / "cache-key"
+    try:
+        key = path.read_bytes()
+        if len(key) == _SIGNATURE:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as stored:
+            stored.write(os.urandom(_SIGNATURE))
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == _SIGNATURE else None
