@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from itertools import pairwise
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,4 +162,25 @@ def marks_outside_bleed(pdf: Path) -> list[str]:
                 touches_bleed = x1 > bleed[0] and x0 < bleed[2] and y1 > bleed[1] and y0 < bleed[3]
                 if not inside_trim and touches_bleed:
                     problems.append(f"page {number}: a mark at {x0:.1f},{y0:.1f}-{x1:.1f},{y1:.1f} is inside the bleed")
+    return problems
+
+
+def broken_first_lines(pdf: Path) -> list[str]:
+    """Lines cut short in mid-paragraph: a short line (under a quarter of the measure) whose
+    paragraph goes on, at the same size, with a lower-case word at the left margin. WeasyPrint 70
+    set "The" alone this way when spaces were given a negative word-spacing to shrink."""
+    problems = []
+    with pdfplumber.open(pdf) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            body = body_lines(page)
+            if len(body) < 3:
+                continue
+            left = min(line.x0 for line in body)
+            measure = max(line.x1 for line in body) - left
+            for line, following in pairwise(body):
+                if (line.x1 - line.x0 < measure / 4 and line.x0 - left < measure / 10  # not a second column
+                        and abs(following.size - line.size) < 0.2
+                        and abs(following.x0 - left) < 1 and following.text[:1].islower()
+                        and not line.text.rstrip().endswith((".", ":", "?", "!", "”"))):
+                    problems.append(f"page {number}: '{line.text}' stands alone before '{following.text[:30]}'")
     return problems

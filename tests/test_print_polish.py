@@ -13,6 +13,7 @@ import pytest
 from conftest import Built
 from printcheck import (
     body_lines,
+    broken_first_lines,
     chars_per_line,
     dash_breaks,
     joined_text,
@@ -43,6 +44,11 @@ def test_no_page_but_the_last_has_fewer_than_five_lines(name: str, request: pyte
 @pytest.mark.parametrize("name", BOOKS)
 def test_no_line_ends_in_a_digit_and_an_en_dash(name: str, request: pytest.FixtureRequest) -> None:
     assert dash_breaks(_pdf(request.getfixturevalue(name))) == []
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_no_line_is_cut_short_in_mid_paragraph(name: str, request: pytest.FixtureRequest) -> None:
+    assert broken_first_lines(_pdf(request.getfixturevalue(name))) == []
 
 
 def test_urls_come_out_exactly_as_in_the_bibliography(default_book: Built) -> None:
