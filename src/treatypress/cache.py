@@ -53,7 +53,7 @@ def _installed() -> list[str]:
     """The ``<name>-<version>.dist-info`` folders of the libraries, read from the import path:
     the versions without ``importlib.metadata``, whose import costs more than an HTML build."""
     wanted = {name.replace("-", "_").lower() for name in _LIBRARIES}
-    found = []
+    found: list[str] = []
     for folder in sys.path:
         try:
             names = os.listdir(folder or ".")

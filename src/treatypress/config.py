@@ -334,10 +334,7 @@ def settings_table() -> str:
     rows = ["| key | default | flag | meaning |", "| --- | --- | --- | --- |"]
     for s in schema():
         table, name = s.key.rsplit(".", 1)
-        if table == "index.indexes":
-            key = f"`[[index.indexes]] {name}`"
-        else:
-            key = f"`[{table}] {name}`"
+        key = f"`[[index.indexes]] {name}`" if table == "index.indexes" else f"`[{table}] {name}`"
         rows.append(f"| {key} | {s.shown or _shown(s.default)} | {f'`{s.flag}`' if s.flag else ''} | {s.doc} |")
     return "\n".join(rows) + "\n"
 

@@ -119,7 +119,9 @@ def cite(items: Sequence[Mapping[str, Any]], citations: Sequence[Sequence[Mappin
 
 def _known_message(message: str) -> bool:
     """Pandoc's warnings that :func:`cite` reports itself, in its own words."""
-    return message.startswith("Citeproc: Bibliography entry with no printed form")
+    # "Citation with no printed form" is cite-empty, reported at each citation's place
+    return message.startswith(("Citeproc: Bibliography entry with no printed form",
+                               "Citeproc: Citation with no printed form"))
 
 
 def _names(group: Sequence[Mapping[str, Any]]) -> str:
@@ -209,7 +211,7 @@ def _suffix(item: Mapping[str, Any]) -> list[Inline]:
     else:
         return []
     rest = from_text(suffix)
-    if rest and locator and not suffix[:1] in ",;.:)":
+    if rest and locator and suffix[:1] not in ",;.:)":
         rest = [{"t": "Space"}, *rest]
     return [{"t": "Str", "c": head}, *rest]
 

@@ -112,8 +112,9 @@ def _print_run(run: PageRun, href: Callable[[str], str] | None) -> str:
         return _e(run.label)
     if run.first.number == run.last.number:
         return f'<a href="{_e(href(run.first_anchor))}">{_e(run.first.label)}</a>'
-    return (f'<a href="{_e(href(run.first_anchor))}">{_e(run.first.label)}</a>\u2013'
-            f'<a href="{_e(href(run.last_anchor))}">{_e(run.last.label)}</a>')
+    # kept on one line: a range never breaks after its en dash (print.css: span.nobreak)
+    return (f'<span class="nobreak"><a href="{_e(href(run.first_anchor))}">{_e(run.first.label)}</a>\u2013'
+            f'<a href="{_e(href(run.last_anchor))}">{_e(run.last.label)}</a></span>')
 
 
 def _print_entries(entries: tuple[IndexEntry, ...], pages: Mapping[str, PageRef], level: int,
@@ -199,7 +200,7 @@ def _section_runs(locators: tuple[Locator, ...]) -> tuple[PageRun, ...]:
     runs = []
     for label, locs in by_section.items():
         ref = PageRef(0, label)
-        runs.append(PageRun(ref, ref, locs[0].anchor, locs[0].anchor, tuple(l.anchor for l in locs[1:])))
+        runs.append(PageRun(ref, ref, locs[0].anchor, locs[0].anchor, tuple(loc.anchor for loc in locs[1:])))
     return tuple(runs)
 
 

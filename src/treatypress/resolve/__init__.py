@@ -75,9 +75,9 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter], cache: Cache 
                     problems.append(error("lang-invalid", wrong, locate(rel, text, visit.block or token, "lang=")))
             if token.type == "footnote_ref":
                 if token.meta.get("subId", 0) > 0:
-                    problems.append(error("footnote-reused", f"footnote [^{token.meta.get('label')}] is "
-                                          "called twice", locate(rel, text, visit.block, f"[^{token.meta.get('label')}]",
-                                                                   token.meta.get("subId", 0)),
+                    called = f"[^{token.meta.get('label')}]"
+                    problems.append(error("footnote-reused", f"footnote {called} is called twice",
+                                          locate(rel, text, visit.block, called, token.meta.get("subId", 0)),
                                           "a note is printed once; write a second note or refer to it in words"))
                     continue
                 label = token.meta.get("label")
@@ -157,8 +157,8 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter], cache: Cache 
     if has_errors(problems):
         return None, tuple(problems)
     return ResolvedBook(config, tuple(resolved), heading_ids, note_calls, citation_html,
-                        {t: tuple(h) for t, h in html.items()}, citation_in_text, mark_anchors, tuple(marks), tuple(indexes),
-                        bibliography, bib_title, note_style, anchor_chapter), tuple(problems)
+                        {t: tuple(h) for t, h in html.items()}, citation_in_text, mark_anchors, tuple(marks),
+                        tuple(indexes), bibliography, bib_title, note_style, anchor_chapter), tuple(problems)
 
 
 def _global_number(done: list[ResolvedChapter], number: int) -> int:

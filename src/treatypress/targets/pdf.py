@@ -11,7 +11,6 @@ short chapter ends (``pdf/pagefit.py``), when a book has them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -24,7 +23,7 @@ from ..config import SETTINGS_FILE
 from ..diagnostics import Diagnostic, Location, error, warning
 from ..index import PageRef, render_print
 from ..pagelist import PrintPages, page_starts
-from ..pdf.footnotes import FootnoteProblem, FootnoteRender, render_with_footnote_repair
+from ..pdf.footnotes import FootnoteProblem, FootnoteRender, layout_patch_warnings, render_with_footnote_repair
 from ..pdf.notelinks import link_notes
 from ..pdf.pagefit import find_faults, holes, mend
 from ..pdf.pagelabels import LabelRange, add_page_labels
@@ -218,10 +217,6 @@ def _roman(number: int) -> str:
     return out
 
 
-def page_refs(layout: PrintLayout, anchors: Sequence[str]) -> dict[str, PageRef]:
-    return layout.page_map.refs(anchors)
-
-
 def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
               ) -> tuple[Artifact | None, tuple[Diagnostic, ...], PrintPages | None]:
     """The PDF, its problems, and where its pages begin (for the e-book's page list)."""
@@ -250,9 +245,13 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
                                 where, TYPOGRAPHY_HINTS[found.kind]))
     buffer = BytesIO()
     identifier = book.config.identifier.encode()
-    with richer_tags():
+    tagged = variant == "accessible"
+    with richer_tags() as tag_gaps:
         document.write_pdf(buffer, pdf_variant=VARIANTS[variant], pdf_identifier=identifier, custom_metadata=True,
-                           pdf_tags=variant == "accessible", uncompressed_pdf=False)
+                           pdf_tags=tagged, uncompressed_pdf=False)
+    if tagged:
+        problems.extend(tag_gaps)
+    problems.extend(layout_patch_warnings())
     ranges = [LabelRange(0, "r", 1)]
     if layout.body_start:
         ranges.append(LabelRange(layout.body_start, "D", 1))
@@ -288,7 +287,7 @@ def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: F
     if not indexes:
         return None, ()
     styles = Styles(book.config.root)
-    refs = page_refs(layout, [a for m in book.marks for a in (m.anchor, m.end_anchor) if a])
+    refs = layout.page_map.refs([a for m in book.marks for a in (m.anchor, m.end_anchor) if a])
     start = index_start(book, layout)
     source, fetcher = styles.weasyprint_html(index_html(book, styles, refs, int(layout.labels[start])))
     logging.getLogger("weasyprint").debug("laying out the index")

@@ -37,6 +37,7 @@ from ..cache import Cache
 from ..config import SETTINGS_FILE
 from ..diagnostics import Diagnostic, Location, error, has_errors, warning
 from ..pagelist import PageStart, PrintPages
+from ..pdf.footnotes import layout_patch_warnings
 from ..pdf.join import JoinPart, join
 from ..pdf.pagelabels import LabelRange
 from ..pdf.pagemap import PageMap
@@ -380,4 +381,5 @@ def _problems(book: ResolvedBook, placed: Sequence[tuple[PartLayout, int]], labe
         where = Location(typo.source, typo.line) if typo.source else None
         found.append(warning(f"typography-{typo.kind}", f"{typo.message} (folio {folios[typo.page - 1]})",
                              where, TYPOGRAPHY_HINTS[typo.kind]))
+    found.extend(layout_patch_warnings())  # the parts' layouts ran with or without the workaround alike
     return tuple(found)
