@@ -12,9 +12,9 @@ import pdfplumber
 import pikepdf
 import pytest
 import weasyprint
-
-from printcheck import marks_outside_bleed
 from conftest import BOOKS, Built, build_book, page_texts
+from printcheck import marks_outside_bleed
+
 from treatypress.cli import main
 from treatypress.pdf.typography import check_typography
 
