@@ -3,9 +3,9 @@
     python benchmarks/build.py            # both books, each in a fresh process
     python benchmarks/build.py --pages 600
 
-For each book: the wall time of every pipeline stage, the total, the pages, the full layouts
-WeasyPrint made (1 = the body was laid out once), the index's share of the PDF build, the
-share of the build that is not WeasyPrint's own layout and PDF writing, and the peak memory.
+For each book, as tagged PDF in one process, untagged in one and in two: the wall time of every
+pipeline stage (``build()``'s own timings), the total, the pages, the pages WeasyPrint laid out
+per page printed, and the peak memory of the largest process. ``benchmarks/compare.py`` sets these against the peers.
 """
 
 from __future__ import annotations
@@ -26,54 +26,22 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def measure(root: Path) -> dict[str, object]:
-    """Run in a child process: build PDF, EPUB and HTML and time each stage."""
+def measure(root: Path, variant: str, jobs: int) -> dict[str, object]:
+    """Run in a child process: build PDF, EPUB and HTML with ``build()`` and report its stages."""
     warnings.simplefilter("ignore")
     start = time.perf_counter()
-    from weasyprint.text.fonts import FontConfiguration
+    from treatypress.build import BuildOptions, build
 
-    from treatypress.config import load_config
-    from treatypress.manuscript import load_manuscript
-    from treatypress.markdown import parse_chapter
-    from treatypress.output import write_artifacts
-    from treatypress.resolve import resolve
-    from treatypress.targets import epub, pdf, web
-
-    timings: dict[str, float] = {"import": time.perf_counter() - start}
-
-    def timed(name: str, call, *args):  # type: ignore[no-untyped-def]
-        begin = time.perf_counter()
-        value = call(*args)
-        timings[name] = timings.get(name, 0.0) + time.perf_counter() - begin
-        return value
-
-    config, _ = timed("config", load_config, root)
-    manuscript, _ = timed("manuscript", load_manuscript, config)
-    parsed = timed("markdown", lambda: [parse_chapter(c, config.book.language) for c in manuscript.chapters])
-    book, problems = timed("resolve", resolve, config, parsed)
-    assert book is not None, [p.format() for p in problems]
-    fonts = FontConfiguration()
-    layout = timed("layout (WeasyPrint)", pdf.lay_out, book, config.pdf.variant, fonts)
-    index_doc, refused = timed("index layout (WeasyPrint)", pdf._index_pages, book, layout, config.pdf.variant,
-                               fonts)
-    original = pdf._index_pages
-    pdf._index_pages = lambda *args: (index_doc, refused)  # laid out above: time only the writing here
-    artifact, found, _ = timed("pdf write (WeasyPrint)", pdf.build_pdf, book, layout, config.pdf.variant, fonts)
-    pdf._index_pages = original
-    assert artifact is not None, [p.format() for p in found]
-    epub_artifact = timed("epub", epub.build_epub, book, layout)
-    web_artifacts = timed("html", web.build_web, book)
+    imported = time.perf_counter() - start
     out = Path(tempfile.mkdtemp())
-    timed("write", write_artifacts, out, [artifact, epub_artifact, *web_artifacts])
+    result = build(root, BuildOptions(formats=("pdf", "epub", "html"), out_dir=out, variant=variant, jobs=jobs,
+                                      cache=False))
     shutil.rmtree(out)
-    total = sum(timings.values())
-    weasy = sum(v for k, v in timings.items() if "WeasyPrint" in k)
-    pdf_build = timings["layout (WeasyPrint)"] + timings["index layout (WeasyPrint)"] + timings["pdf write (WeasyPrint)"]
-    return {"timings": timings, "total": total, "pages": len(layout.document.pages)
-            + (len(index_doc.pages) - 1 if index_doc else 0), "layouts": layout.layouts,
-            "not_weasyprint_share": (total - weasy - timings["import"]) / total,
-            "index_share_of_pdf": timings["index layout (WeasyPrint)"] / pdf_build,
-            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    timings = {"import": imported, **result.timings}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"timings": timings, "total": sum(timings.values()), "pages": result.pages, "parts": result.parts,
+            "laid_out": result.pages_laid_out,
+            "peak_mib": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, children)}
 
 
 def generate(folder: Path, pages: int) -> Path:
@@ -118,27 +86,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=300, help="target size of the generated book")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--variant", default="accessible", help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child)))
+        print(json.dumps(measure(args.child, args.variant, args.jobs)))
         return
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.platform()}")
+          f"{platform.platform()}; load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as temporary:
         books = {"default book": REPO, f"generated book (~{args.pages} pages)": generate(Path(temporary), args.pages)}
         for name, root in books.items():
-            env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-            result = subprocess.run([sys.executable, __file__, "--child", str(root)], capture_output=True,
-                                    text=True, env=env)
-            if result.returncode:
-                sys.exit(f"{name} failed:\n{result.stderr[-3000:]}")
-            data = json.loads(result.stdout.strip().splitlines()[-1])
-            print(f"\n{name}: {data['pages']} pages, {data['total']:.2f} s, peak {data['peak_mib']:.0f} MiB, "
-                  f"{data['layouts']} full layout(s)")
-            for stage, seconds in data["timings"].items():
-                print(f"  {stage:28s} {seconds:7.3f} s")
-            print(f"  not WeasyPrint's layout/writing (import excluded): {data['not_weasyprint_share']:.1%}")
-            print(f"  index share of the PDF build: {data['index_share_of_pdf']:.1%}")
+            for variant, jobs in (("accessible", 1), ("plain", 1), ("plain", 2)):
+                env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+                command = [sys.executable, __file__, "--child", str(root), "--variant", variant, "--jobs", str(jobs)]
+                result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+                if result.returncode:
+                    sys.exit(f"{name} failed:\n{result.stderr[-3000:]}")
+                data = json.loads(result.stdout.strip().splitlines()[-1])
+                print(f"\n{name}, {variant}, --jobs {jobs} ({data['parts']} part(s)): {data['pages']} pages, "
+                      f"{data['total']:.2f} s, peak {data['peak_mib']:.0f} MiB per process, "
+                      f"{data['laid_out'] / data['pages']:.2f} pages laid out per page printed")
+                for stage, seconds in data["timings"].items():
+                    print(f"  {stage:28s} {seconds:7.3f} s")
 
 
 if __name__ == "__main__":

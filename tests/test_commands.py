@@ -99,7 +99,7 @@ def test_stage_lines_when_not_a_terminal(tmp_path: Path) -> None:
         progress = StageLines(stream)
         progress.start("layout")
         progress.finish("layout", 3.071)
-    assert (tmp_path / "log.txt").read_text(encoding="utf-8") == "  layout        3.07 s\n"
+    assert (tmp_path / "log.txt").read_text(encoding="utf-8") == "  layout\n  layout        3.07 s\n"
 
 
 def test_quiet_build_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-from pypdf import PdfReader
-
 from conftest import Built, page_texts
+from pypdf import PdfReader
 
 # heading as printed -> the text its marks cover in the small book
 MARKED = {"Kaunas": "Kaunas", "Vilnius": "Vilnius", "Łossowski": "Łossowski", "river Neris": "river Neris",

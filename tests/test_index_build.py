@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-
 from treatypress.diagnostics import Location
-from treatypress.index import IndexDef, IndexMark, build_indexes, parse_mark, render_linked, render_print
-from treatypress.index.model import PageRef
+from treatypress.index import IndexDef, IndexMark, build_indexes, parse_mark
 
 
 def marks(*specs: tuple[dict[str, str], str, int]) -> list[IndexMark]:

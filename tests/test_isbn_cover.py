@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from conftest import Built, build_book, page_texts
 from PIL import Image
 
-from conftest import Built, build_book, page_texts
 from treatypress.cli import main
 from treatypress.config import BookSettings
 from treatypress.isbn import isbn_problem

@@ -6,9 +6,8 @@ import re
 import subprocess
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import Built, page_texts
+from pypdf import PdfReader
 
 BOOKS = ["small_book", "default_book"]
 
@@ -45,7 +44,7 @@ def test_each_chapter_starts_on_the_page_the_contents_give(name: str, request: p
         if title == "Contents":
             continue
         printed = next(v for k, v in contents.items() if title.startswith(k.rstrip(". ")) or k.startswith(title))
-        page = destinations[dest] if dest in destinations else dest
+        page = destinations.get(dest, dest)
         assert labels[page] == printed, f"{title}: contents say {printed}, chapter opens on {labels[page]}"
         # the folio printed at the foot of the chapter's opening page is that number too
         assert texts[page].split()[-1] == printed

@@ -247,7 +247,7 @@ def _halves(pdf: bytes) -> list[tuple[str, str]]:
             width, height = float(page.mediabox.width), float(page.mediabox.height)
             half = int(width // 2)
 
-            def crop(x: int, w: int, number: int = number) -> str:
+            def crop(x: int, w: int, number: int = number, height: float = height) -> str:
                 command = [pdftotext, "-f", str(number), "-l", str(number), "-x", str(x)]
                 command += ["-y", "0", "-W", str(w), "-H", str(int(height)), str(path), "-"]
                 output = subprocess.run(command, check=True, capture_output=True, text=True)

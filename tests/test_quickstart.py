@@ -15,10 +15,18 @@ REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
+def _first_commands(heading: str) -> list[str]:
+    """The commands of the first ``sh`` block after ``heading``, without their comments."""
+    start = README.index(heading)
+    begin = README.index("```sh", start) + len("```sh")
+    block = README[begin:README.index("```", begin)]
+    return [line.split("#")[0].strip() for line in block.strip().splitlines()]
+
+
 def test_the_quick_start_is_two_commands() -> None:
-    start = README.index("## Quick start")
-    block = README[start:README.index("```", README.index("```sh", start) + 5)]
-    assert "make new" in block and "make serve" in block
+    """The quick start builds the default book and runs the tests; a new book is two more."""
+    assert _first_commands("## Quick start") == ["make book", "make test"]
+    assert _first_commands("### Your own book") == ["make new", "make serve"]
 
 
 def test_make_new_then_make_serve(tmp_path: Path) -> None:

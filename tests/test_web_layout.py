@@ -15,9 +15,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import CHROMIUM, Built
+from pypdf import PdfReader
 
 PROBE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"/><title>probe</title></head>

@@ -30,6 +30,12 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number of processes, 1 or more, not {value!r}")
+    return int(value)
+
+
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 <= int(value) <= 65535:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0-65535; 0 picks a free one)")
@@ -79,6 +85,10 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--out", type=Path, default=None, metavar="DIR",
                            help="output folder (default: BOOK_DIR/dist)")
     _add_setting_flags(build_cmd)
+    build_cmd.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                           help="processes laying out the PDF at once (default: chosen from the book's size)")
+    build_cmd.add_argument("--no-cache", dest="cache", action="store_false",
+                           help="lay everything out afresh, neither reading nor writing the build cache")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
@@ -138,7 +148,8 @@ def _build(args: argparse.Namespace) -> int:
                            variant=getattr(args, "variant", None), impose=getattr(args, "impose", None),
                            sheet=getattr(args, "sheet", None), page_size=getattr(args, "page_size", None),
                            bleed=getattr(args, "bleed", None), paper=getattr(args, "paper", None),
-                           strict=args.strict)
+                           strict=args.strict, jobs=getattr(args, "jobs", None),
+                           cache=getattr(args, "cache", True))
     try:
         result = build(args.book, options, progress)
     except BuildFailed as failed:

@@ -195,6 +195,15 @@ class IndexSettings:
 
 
 @dataclass(frozen=True)
+class EpubSettings:
+    print_page_numbers: str = setting(
+        "auto", "what the EPUB index's locators say: `auto` the printed pages when the same build makes "
+        "the PDF (its layout is shared), else the chapter; `always` the printed pages (an EPUB-only "
+        "build then lays out the print edition too); `never` the chapter",
+        choices=("auto", "always", "never"))
+
+
+@dataclass(frozen=True)
 class HandoutSettings:
     paper: str = setting("A4", "`A4` or `Letter` (a handout's front matter `paper` overrides)",
                          choices=PAPERS, flag="--paper")
@@ -235,6 +244,7 @@ class BookConfig:
     citations: CitationSettings
     index: IndexSettings
     handouts: HandoutSettings
+    epub: EpubSettings = EpubSettings()
     # "table.key" -> where the setting was written (book.toml line, or the flag), for later
     # stages' messages about a setting (an unknown citation style, a page size that CSS contradicts)
     locations: Mapping[str, Location] = field(default_factory=lambda: MappingProxyType({}))
@@ -269,7 +279,7 @@ class BookConfig:
 # The TOML tables and the dataclass that holds each.
 SECTIONS: dict[str, type] = {"book": BookSettings, "contents": Contents, "pdf": PdfSettings,
                              "citations": CitationSettings, "index": IndexSettings,
-                             "handouts": HandoutSettings}
+                             "handouts": HandoutSettings, "epub": EpubSettings}
 
 
 @dataclass(frozen=True)
@@ -324,10 +334,7 @@ def settings_table() -> str:
     rows = ["| key | default | flag | meaning |", "| --- | --- | --- | --- |"]
     for s in schema():
         table, name = s.key.rsplit(".", 1)
-        if table == "index.indexes":
-            key = f"`[[index.indexes]] {name}`"
-        else:
-            key = f"`[{table}] {name}`"
+        key = f"`[[index.indexes]] {name}`" if table == "index.indexes" else f"`[{table}] {name}`"
         rows.append(f"| {key} | {s.shown or _shown(s.default)} | {f'`{s.flag}`' if s.flag else ''} | {s.doc} |")
     return "\n".join(rows) + "\n"
 

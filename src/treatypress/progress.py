@@ -10,15 +10,34 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Protocol, TextIO
+from collections.abc import Callable
+from typing import Protocol, TextIO, runtime_checkable
 
 
+@runtime_checkable
 class Progress(Protocol):
     """Told by the build when each named stage starts and finishes."""
 
     def start(self, stage: str) -> None: ...
 
     def finish(self, stage: str, seconds: float) -> None: ...
+
+
+class Started:
+    """A plain callable told each stage's name as it starts (the library's older interface)."""
+
+    def __init__(self, callback: Callable[[str], object]) -> None:
+        self.callback = callback
+
+    def start(self, stage: str) -> None:
+        self.callback(stage)
+
+    def finish(self, stage: str, seconds: float) -> None:
+        pass
+
+
+def as_progress(progress: Progress | Callable[[str], object]) -> Progress:
+    return progress if isinstance(progress, Progress) else Started(progress)
 
 
 class Silent:
@@ -47,7 +66,10 @@ class StageLines:
 
     def start(self, stage: str) -> None:
         self._stage = stage
-        if self.live:
+        if not self.live:  # a log says what is running too: a stage that hangs is named
+            self.stream.write(f"  {stage}\n")
+            self.stream.flush()
+        else:
             self._draw(f"  {stage} …")
             if self._handler is not None:
                 self._level = _LOGGER.level

@@ -164,7 +164,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-class _BookFilter(DefaultFilter):  # type: ignore[misc]
+class _BookFilter(DefaultFilter):
     """Every file of the book except its outputs (and editors' and VCS's, as DefaultFilter)."""
 
     def __init__(self, root: Path) -> None:
@@ -172,7 +172,9 @@ class _BookFilter(DefaultFilter):  # type: ignore[misc]
         self.dist = str(root / "dist")
 
     def __call__(self, change: Change, path: str) -> bool:
-        return not path.startswith(self.dist) and bool(super().__call__(change, path))
+        # a `treatypress build` run beside the server writes dist/ through a staging folder
+        outputs = path.startswith(self.dist) or ".treatypress-staging-" in path
+        return not outputs and bool(super().__call__(change, path))
 
 
 def _watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> None:

@@ -8,20 +8,20 @@ each refusal is kept so the build can fail with a message instead of a silently 
 from __future__ import annotations
 
 import logging
-import mimetypes
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
-
-import tinycss2
-import weasyprint
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .config import PAGE_SIZES, BookConfig
 from .diagnostics import Diagnostic, Location, error, warning
+
+if TYPE_CHECKING:  # WeasyPrint is imported only where pages are laid out or CSS checked (issue 12)
+    import weasyprint
+
+    from .safefetch import SafeFetcher
 
 BUILTIN = Path(__file__).parent / "styles"
 
@@ -53,6 +53,10 @@ class Styles:
     def weasyprint_html(self, html: str) -> tuple[weasyprint.HTML, SafeFetcher]:
         """A WeasyPrint document that can read only the book and the built-in styles; the
         fetcher keeps what it refused, for the build's diagnostics."""
+        import weasyprint
+
+        from .safefetch import SafeFetcher
+
         fetcher = SafeFetcher((self.root, BUILTIN))
         return weasyprint.HTML(string=html, base_url=self.root.as_uri() + "/", url_fetcher=fetcher), fetcher
 
@@ -64,36 +68,6 @@ class Styles:
                 if font.suffix.lower() in (".ttf", ".otf", ".woff", ".woff2"):
                     found[font.name] = font
         return tuple(found[name] for name in sorted(found))
-
-
-class SafeFetcher(URLFetcher):  # type: ignore[misc]
-    """A WeasyPrint URL fetcher that reads only inside the allowed folders, never the network."""
-
-    def __init__(self, allowed: tuple[Path, ...]) -> None:
-        super().__init__(allowed_protocols=("file", "data"))
-        self.allowed = tuple(folder.resolve() for folder in allowed)
-        self.refused: list[Diagnostic] = []
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        parsed = urlparse(url)
-        if parsed.scheme != "file":
-            self._refuse(url, "remote-resource", "is on the network; a build never reads the network",
-                         "copy the file into the book folder and use a relative path")
-        path = Path(unquote(parsed.path)).resolve()
-        if not any(path.is_relative_to(folder) for folder in self.allowed):
-            self._refuse(url, "outside-book", "is outside the book folder", "copy the file into the book folder")
-        if not path.is_file():
-            self._refuse(url, "missing-file", "does not exist", "check the path")
-        mime, _ = mimetypes.guess_type(path.name)
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
-                                  {"Content-Type": mime or "application/octet-stream"})
-
-    def _refuse(self, url: str, code: str, what: str, hint: str) -> None:
-        self.refused.append(error(code, f"a style or layout asks for '{url}', which {what}",
-                                  Location("styles"), hint))
-        raise ValueError(f"refused: {url}")
 
 
 # --- the book's own style files, checked before anything is laid out ---------------------------
@@ -118,6 +92,8 @@ def check_styles(config: BookConfig) -> tuple[Diagnostic, ...]:
 
 
 def _check_css(path: Path, rel: str, root: Path, config: BookConfig) -> Iterator[Diagnostic]:
+    import tinycss2  # only a book with its own CSS pays for the CSS parser
+
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -160,6 +136,10 @@ def _weasyprint_ignores(path: Path, rel: str, root: Path) -> Iterator[Diagnostic
     """What WeasyPrint's own CSS validation drops from a file it reads (an unknown property, a
     bad value, a selector it cannot parse), which it only logs: a warning at the file's line,
     reported here once rather than at every layout."""
+    import weasyprint
+
+    from .safefetch import SafeFetcher
+
     records = _Records()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(records)
@@ -214,6 +194,8 @@ def _url_problem(url: str, base: Path, root: Path) -> tuple[str, str, str] | Non
 
 def _page_size(rule: Any, rel: str, config: BookConfig) -> Iterator[Diagnostic]:
     """book.css setting the page size: the setting wins (its CSS is applied as !important)."""
+    import tinycss2
+
     for declaration in tinycss2.parse_blocks_contents(rule.content or []):
         if declaration.type != "declaration" or declaration.lower_name != "size":
             continue

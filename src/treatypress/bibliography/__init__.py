@@ -74,7 +74,8 @@ def load_bibliography(
         missing = check_required(entry, display_path)
         if missing:
             problems.append(missing)
-        records[key] = BibRecord(key, entry.line, to_csl(entry, english_book=locale.lower().startswith("en")), _skipbib(entry.fields.get("options", "")))
+        records[key] = BibRecord(key, entry.line, to_csl(entry, english_book=locale.lower().startswith("en")),
+                                 _skipbib(entry.fields.get("options", "")))
     all_keys = tuple(dict.fromkeys(b.key for b in blocks if b.key))
     if "*" not in wanted:
         uncited = [k for k in all_keys if k not in set(wanted)]

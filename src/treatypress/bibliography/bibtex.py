@@ -205,9 +205,10 @@ def _parse(
             if undefined and name in PRINTED_FIELDS:
                 problems.append(error("bib-undefined-macro", f"field '{name}' of entry '{block.key}' uses "
                                       f"'{undefined[0]}', which no @string defines", where,
-                                      f"define it with @string{{{undefined[0]} = {{...}}}}, or put the value in braces"))
+                                      f"define it with @string{{{undefined[0]} = {{...}}}}, "
+                                      "or put the value in braces"))
             raw_fields[name] = raw
-            fields[name] = decode(raw)
+            fields[name] = verbatim(raw) if name in VERBATIM_FIELDS else decode(raw)
             for command in unknown_commands(raw) if name in PRINTED_FIELDS else []:
                 problems.append(warning("bib-latex-unknown", f"field '{name}' of entry '{block.key}' uses "
                                         f"\\{command}, a LaTeX command treatypress does not know; it prints "
@@ -236,6 +237,20 @@ PRINTED_FIELDS = frozenset(
     "booksubtitle journaltitle journal shorttitle volume volumes pagetotal edition isbn issn doi url "
     "note publisher series chapter version institution organization school howpublished location "
     "address pages number issue date year month urldate eprint eprinttype langid language type".split())
+
+
+# biblatex's verbatim fields: an address is printed as written ("Żeligowski's_Mutiny" keeps its
+# straight apostrophe, "%E2%80%93" its percent signs), never decoded as LaTeX
+VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc"})
+
+
+def verbatim(raw: str) -> str:
+    """A verbatim field's text: a ``\\url{...}`` wrapper, white space and TeX's escapes removed."""
+    text = re.sub(r"\s+", "", raw)
+    wrapped = re.fullmatch(r"\\url\{(.*)\}", text)
+    if wrapped:
+        text = wrapped.group(1)
+    return re.sub(r"\\([%#&_$~])", r"\1", text)
 
 
 # BibTeX's predefined month macros

@@ -43,7 +43,7 @@ GENRES = {
 }
 # babel/polyglossia language names -> IETF tags: Pandoc's own table (toIETF), so that an item's
 # language, and with it title casing, is what Pandoc decides; a name not listed stays as it is
-LANGUAGES = dict(zip(*[iter("""
+LANGUAGES: dict[str, str] = dict(zip(*[iter("""
 english en-US usenglish en-US american en-US british en-GB ukenglish en-GB canadian en-US
 australian en-GB newzealand en-GB afrikaans af-ZA arabic ar basque eu bulgarian bg-BG catalan ca-AD
 croatian hr-HR czech cs-CZ danish da-DK dutch nl-NL estonian et-EE finnish fi-FI canadien fr-CA acadian fr-CA

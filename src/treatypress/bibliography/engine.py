@@ -91,8 +91,11 @@ def cite(items: Sequence[Mapping[str, Any]], citations: Sequence[Sequence[Mappin
         return Cited(("",) * count, (), tuple(problems), is_note_style=found.is_note_style)
     problems += [warning("citeproc", m) for m in done.messages if not _known_message(m)]
     cites = _cites(done.document["blocks"])
-    forms = [_form(cite_node, group, found) for cite_node, group in zip(cites, wanted + [w for _, w in extra])]
-    forms += [([], [])] * (count + len(extra) - len(forms))
+    sent = [i for i, group in enumerate(wanted) if group] + [count + k for k in range(len(extra))]
+    groups = wanted + [w for _, w in extra]
+    forms: list[tuple[list[Inline], list[Inline]]] = [([], [])] * (count + len(extra))
+    for index, cite_node in zip(sent, cites):
+        forms[index] = _form(cite_node, groups[index], found)
     print_forms = forms[:count]
     screen_forms = list(print_forms)
     for (index, _), form in zip(extra, forms[count:]):
@@ -116,7 +119,9 @@ def cite(items: Sequence[Mapping[str, Any]], citations: Sequence[Sequence[Mappin
 
 def _known_message(message: str) -> bool:
     """Pandoc's warnings that :func:`cite` reports itself, in its own words."""
-    return message.startswith("Citeproc: Bibliography entry with no printed form")
+    # "Citation with no printed form" is cite-empty, reported at each citation's place
+    return message.startswith(("Citeproc: Bibliography entry with no printed form",
+                               "Citeproc: Citation with no printed form"))
 
 
 def _names(group: Sequence[Mapping[str, Any]]) -> str:
@@ -143,6 +148,8 @@ def _document(wanted: list[list[Mapping[str, Any]]], numbers: list[int], inside:
     inlines: list[Inline] = []
     open_note: tuple[int, list[Inline]] | None = None
     for index, group in enumerate(wanted):
+        if not group:  # only unknown keys: nothing to format (cite reports them)
+            continue
         node = _cite_node(group, numbers[index], index)
         if inside[index]:
             if open_note is None or open_note[0] != numbers[index]:
@@ -204,7 +211,7 @@ def _suffix(item: Mapping[str, Any]) -> list[Inline]:
     else:
         return []
     rest = from_text(suffix)
-    if rest and locator and not suffix[:1] in ",;.:)":
+    if rest and locator and suffix[:1] not in ",;.:)":
         rest = [{"t": "Space"}, *rest]
     return [{"t": "Str", "c": head}, *rest]
 

@@ -73,7 +73,8 @@ def format_citations(bib: Bibliography, style: CitationStyle, cites: Sequence[Pl
     for index in cited.empty:
         first = kept[index][0]
         problems.append(error("cite-empty", f"the citation of {', '.join(repr(i.key) for i in kept[index])} "
-                              f"prints nothing in {style.path.stem}", Location(cites[index].path, first.line, first.col),
+                              f"prints nothing in {style.path.stem}",
+                              Location(cites[index].path, first.line, first.col),
                               f"give the entry what the style prints: {_lacks(bib, kept[index])}"))
     for key in cited.omitted:
         record = bib.records[key]

@@ -28,8 +28,8 @@ def to_html(inlines: list[Inline], *, cite_links: bool = False, targets: frozens
 
 def plain(inlines: list[Inline]) -> str:
     """The text of the inlines, without markup."""
-    return re.sub(r"<[^>]+>", "", "".join(_inline(i, None, False) for i in inlines)).replace("&amp;", "&").replace("&lt;", "<") \
-        .replace("&gt;", ">")
+    text = re.sub(r"<[^>]+>", "", "".join(_inline(i, None, False) for i in inlines))
+    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
 
 
 def _all(inlines: list[Inline], cite_links: frozenset[str] | None, in_link: bool) -> str:

@@ -55,19 +55,19 @@ def run_citeproc(document: dict[str, Any], references: list[dict[str, Any]], sty
     # most saves change no citation, so the last few runs are kept (a run costs ~0.3-0.5 s)
     key = (json.dumps(document, sort_keys=True, ensure_ascii=False),
            json.dumps(references, sort_keys=True, ensure_ascii=False), str(style), style.read_bytes())
-    if key in _RUNS:
-        return _RUNS[key]
-    done_run = _run(executable, document, references, style)
-    if done_run.document is None:
-        return done_run  # a failure (a full temporary folder, say) may pass: never keep it
-    _RUNS[key] = done_run
-    while len(_RUNS) > _KEPT_RUNS:
-        del _RUNS[next(iter(_RUNS))]  # the oldest
-    return done_run
+    if key not in _RUNS:
+        done_run = _run(executable, document, references, style)
+        if done_run.document is None:
+            return done_run  # a failure (a full temporary folder, say) may pass: never keep it
+        _RUNS[key] = (json.dumps(done_run.document), done_run.messages)
+        while len(_RUNS) > _KEPT_RUNS:
+            del _RUNS[next(iter(_RUNS))]  # the oldest
+    output, messages = _RUNS[key]
+    return PandocRun(json.loads(output), messages)  # a fresh copy: callers may change what they get
 
 
 _KEPT_RUNS = 4
-_RUNS: dict[tuple[str, str, str, bytes], PandocRun] = {}
+_RUNS: dict[tuple[str, str, str, bytes], tuple[str, tuple[str, ...]]] = {}
 
 
 def _run(executable: str, document: dict[str, Any], references: list[dict[str, Any]], style: Path) -> PandocRun:

@@ -4,7 +4,7 @@ Typical use (the Markdown stage makes the marks, the PDF target knows the pages)
 
     mark, problems = parse_mark(attrs, text, anchor, end_anchor, location)
     indexes, problems = build_indexes(marks, "lt", [IndexDef("general", "Rodyklė")])
-    pages = page_refs_from_document(document, anchors_of(marks), folios)
+    pages = layout.page_map.refs(anchors_of(marks))   # where the print layout put each anchor
     html = render_print(indexes[0], pages)            # PDF
     xhtml = render_linked(indexes[0], pages, href)    # EPUB (pages=None for the web edition)
 """
@@ -27,7 +27,6 @@ from treatypress.index.model import (
     Locator,
     PageRef,
 )
-from treatypress.index.pages import page_refs_from_document
 from treatypress.index.render import render_linked, render_print
 from treatypress.index.runs import MissingAnchorError, PageRun, page_runs
 
@@ -51,7 +50,6 @@ __all__ = [
     "build_indexes",
     "collation",
     "is_index_mark",
-    "page_refs_from_document",
     "page_runs",
     "parse_mark",
     "render_linked",

@@ -29,7 +29,7 @@ SYMBOLS_LABEL = "Symbols and Numbers"  # Chicago files these first, under such a
 class _Node:
     """An entry while it is being gathered (mutable; frozen into IndexEntry at the end)."""
 
-    __slots__ = ("spellings", "first_seen", "sort", "locators", "see", "see_also", "children")
+    __slots__ = ("children", "first_seen", "locators", "see", "see_also", "sort", "spellings")
 
     def __init__(self) -> None:
         self.spellings: dict[str, int] = {}  # spelling -> uses, in first-use order

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import icu
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _locale(language: str, script_order: tuple[str, ...]) -> icu.Locale:
     tag = language.replace("_", "-")
     if script_order:
@@ -29,7 +29,7 @@ def _locale(language: str, script_order: tuple[str, ...]) -> icu.Locale:
     return icu.Locale.forLanguageTag(tag)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _identity_collator() -> icu.Collator:
     collator = icu.Collator.createInstance(icu.Locale.getRoot())
     collator.setStrength(icu.Collator.PRIMARY)
@@ -42,7 +42,7 @@ def identity_key(text: str) -> bytes:
     return bytes(_identity_collator().getSortKey(text))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _script_language(script: str) -> str:
     """CLDR's likely language for a script code, e.g. Cyrl → ru, Grek → el."""
     return str(icu.Locale.forLanguageTag(f"und-{script}").addLikelySubtags().getLanguage())
@@ -105,12 +105,12 @@ class Collation:
         return builder.buildImmutableIndex()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _own_script(language: str) -> str:
     return str(icu.Locale.forLanguageTag(language.replace("_", "-")).addLikelySubtags().getScript())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _index_letters(script: str) -> icu.UnicodeSet | None:
     """CLDR index letters of a script, taken from its likely language (Cyrl → ru)."""
     language = _script_language(script)

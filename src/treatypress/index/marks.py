@@ -111,7 +111,8 @@ def parse_mark(
             return None, (
                 error(
                     "index-sort-levels",
-                    f"sort key {attrs['sort']!r} has {len(parts)} levels but heading {'!'.join(heading)!r} has {len(heading)}",
+                    f"sort key {attrs['sort']!r} has {len(parts)} levels but heading "
+                    f"{'!'.join(heading)!r} has {len(heading)}",
                     location,
                     hint="give one sort key (for the last level) or one per level, separated by '!'",
                 ),

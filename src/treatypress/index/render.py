@@ -200,7 +200,7 @@ def _section_runs(locators: tuple[Locator, ...]) -> tuple[PageRun, ...]:
     runs = []
     for label, locs in by_section.items():
         ref = PageRef(0, label)
-        runs.append(PageRun(ref, ref, locs[0].anchor, locs[0].anchor, tuple(l.anchor for l in locs[1:])))
+        runs.append(PageRun(ref, ref, locs[0].anchor, locs[0].anchor, tuple(loc.anchor for loc in locs[1:])))
     return tuple(runs)
 
 

@@ -38,7 +38,7 @@ def _page(pages: Mapping[str, PageRef], anchor: str, locator: Locator) -> PageRe
     except KeyError:
         raise MissingAnchorError(
             f"index anchor {anchor!r} (marked at {locator.location}) has no page; "
-            "lay out every mark's anchor and pass it to page_refs_from_document"
+            "lay out every mark's anchor and pass its page (PageMap.refs) here"
         ) from None
 
 

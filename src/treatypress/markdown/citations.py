@@ -183,7 +183,7 @@ def _item(part: str, part_offset: int, state: StateInline) -> CiteItem | None:
 def _bracketed(state: StateInline, silent: bool) -> bool:
     """``[prefix @key, locator suffix; ...]`` and ``[-@key]``."""
     start = state.pos
-    if state.src[start] != "[" or start + 1 < state.posMax and state.src[start + 1] == "^":
+    if state.src[start] != "[" or (start + 1 < state.posMax and state.src[start + 1] == "^"):
         return False
     end = _closing_bracket(state.src, start, state.posMax)
     if end < 0 or "@" not in state.src[start:end]:

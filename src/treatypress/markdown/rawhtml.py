@@ -196,5 +196,6 @@ def unclosed(balance: Balance, refusals: list[Refusal]) -> None:
     """Report the elements still open where they had to be closed, and forget them."""
     for tag, line, _ in balance.open:
         refusals.append(Refusal(line, f"<{tag}", "html-unclosed", f"raw HTML <{tag}> is never closed",
-                                f"close it with </{tag}>: inline elements in their paragraph, block ones in the chapter"))
+                                f"close it with </{tag}>: inline elements in their paragraph, "
+                                "block ones in the chapter"))
     balance.open.clear()

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import itertools
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -47,12 +48,15 @@ from typing import Any
 import weasyprint
 from weasyprint.formatting_structure import boxes
 
+from ..diagnostics import Diagnostic, warning
+
 __all__ = [
     "HALF_EMPTY_FILL",
     "FootnoteProblem",
     "FootnoteRender",
     "Repair",
     "check_footnotes",
+    "layout_patch_warnings",
     "note_ids",
     "render_with_footnote_repair",
 ]
@@ -246,7 +250,7 @@ def check_footnotes(document: weasyprint.Document,
                 f"footnote {ident} (called on page {called}) is on no page"))
             continue
         start = where[0]
-        continued = all(b == a + 1 for a, b in zip(where, where[1:]))
+        continued = all(b == a + 1 for a, b in itertools.pairwise(where))
         if len(where) > 1 and not continued:
             problems.append(FootnoteProblem(
                 "duplicate", ident, called, start,
@@ -285,7 +289,7 @@ def check_footnotes(document: weasyprint.Document,
 
 
 def _half_empty_pages(pages: Sequence[_PageFacts]) -> Iterator[FootnoteProblem]:
-    for facts, following in zip(pages, pages[1:]):
+    for facts, following in itertools.pairwise(pages):
         if not facts.lines or not following.lines:
             continue
         usable = facts.area_top - facts.content_top
@@ -341,20 +345,55 @@ def note_ids(html: weasyprint.HTML) -> tuple[str, ...]:
 _REPORT_BRANCH = "report = not context.in_column and can_break_now and not could_break_before"
 
 
+def layout_patch_gap(version: str, source: str | None) -> str | None:
+    """Why the workaround cannot be applied to WeasyPrint ``version`` whose
+    ``_linebox_layout`` has ``source`` (None: unreadable), or None if it can."""
+    if version != "70.0":
+        return f"WeasyPrint {version} is not the 70.0 it was written for"
+    if source is None:
+        return "the source of weasyprint.layout.block._linebox_layout cannot be read"
+    if source.count(_REPORT_BRANCH) != 1:
+        return "weasyprint.layout.block._linebox_layout no longer has the one branch it turns off"
+    return None
+
+
+def _line_layout_source() -> str | None:
+    from weasyprint.layout import block
+
+    try:
+        return inspect.getsource(block._linebox_layout)
+    except (AttributeError, OSError, TypeError):
+        return None
+
+
+#: Why the workaround is not in force with the installed WeasyPrint, or None; the build warns.
+LAYOUT_PATCH_GAP = layout_patch_gap(weasyprint.__version__, _line_layout_source())
+
+
+def layout_patch_warnings() -> tuple[Diagnostic, ...]:
+    """What a PDF build reports about the workaround: nothing when it is in force."""
+    return () if LAYOUT_PATCH_GAP is None else (layout_gap_warning(LAYOUT_PATCH_GAP),)
+
+
+def layout_gap_warning(gap: str) -> Diagnostic:
+    """The warning when the workaround is not in force, for reason ``gap``: the notes are still
+    checked (a misplaced one is an error), but more of them stray, so more layouts are made."""
+    return warning("footnote-workaround-off",
+                   f"the workaround for WeasyPrint's footnote placement is not applied ({gap}): notes it moves "
+                   "off their call's page cost extra layouts, or fail the build as footnote-misplaced",
+                   hint="install the WeasyPrint version in constraints.txt (70.0), or update "
+                        "treatypress/pdf/footnotes.py for this one")
+
+
 def _compile_patched_line_layout() -> Any | None:
     from weasyprint.layout import block
 
-    if weasyprint.__version__ != "70.0":
-        return None
-    try:
-        source = inspect.getsource(block._linebox_layout)
-    except (OSError, TypeError):
-        return None
-    if source.count(_REPORT_BRANCH) != 1:
+    source = _line_layout_source()
+    if LAYOUT_PATCH_GAP is not None or source is None:
         return None
     namespace = dict(vars(block))
     code = compile(source.replace(_REPORT_BRANCH, "report = False"), block.__file__, "exec")
-    exec(code, namespace)  # noqa: S102 - WeasyPrint's own source, one line changed
+    exec(code, namespace)  # WeasyPrint's own source, one line changed
     return namespace["_linebox_layout"]
 
 

@@ -61,15 +61,7 @@ def add_page_labels(pdf_bytes: bytes, ranges: Sequence[LabelRange]) -> bytes:
     them as they are.
     """
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        ordered = _validated(ranges, len(pdf.pages))
-        if ordered:
-            # One flat /Nums array is a valid number tree (ISO 32000-1, 7.9.7) and is
-            # plenty for a book's handful of ranges.
-            nums = pikepdf.Array()
-            for label_range in ordered:
-                nums.append(label_range.start_index)
-                nums.append(_label_dict(label_range))
-            pdf.Root.PageLabels = pikepdf.Dictionary(Nums=nums)
+        set_page_labels(pdf, ranges)
         out = io.BytesIO()
         pdf.save(
             out,
@@ -81,6 +73,19 @@ def add_page_labels(pdf_bytes: bytes, ranges: Sequence[LabelRange]) -> bytes:
             fix_metadata_version=False,
         )
     return out.getvalue()
+
+
+def set_page_labels(pdf: pikepdf.Pdf, ranges: Sequence[LabelRange]) -> None:
+    """Give an open PDF the ``/PageLabels`` of ``ranges`` (see ``add_page_labels``)."""
+    ordered = _validated(ranges, len(pdf.pages))
+    if ordered:
+        # One flat /Nums array is a valid number tree (ISO 32000-1, 7.9.7) and is
+        # plenty for a book's handful of ranges.
+        nums = pikepdf.Array()
+        for label_range in ordered:
+            nums.append(label_range.start_index)
+            nums.append(_label_dict(label_range))
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=nums)
 
 
 def _validated(ranges: Sequence[LabelRange], page_count: int) -> list[LabelRange]:

@@ -61,10 +61,11 @@ class PageContent:
         return max((block.bottom for block in self.blocks), default=self.area_top)
 
 
-def page_contents(document: weasyprint.Document) -> tuple[PageContent, ...]:
+def page_contents(document: weasyprint.Document, first: int = 1) -> tuple[PageContent, ...]:
+    """``first``: the physical number of the document's first page (see ``check_typography``)."""
     seen: set[int] = set()
     pages = []
-    for number, page in enumerate(document.pages, 1):
+    for number, page in enumerate(document.pages, first):
         pages.append(_content(number, page, seen))
     return tuple(pages)
 

@@ -30,9 +30,11 @@ class TypographyProblem:
     line: int = 0  # its line there (0 when not known)
 
 
-def check_typography(document: weasyprint.Document) -> tuple[TypographyProblem, ...]:
+def check_typography(document: weasyprint.Document, first: int = 1) -> tuple[TypographyProblem, ...]:
+    """``first``: the physical number of the document's first page (a part of a book laid out
+    apart starts further on)."""
     problems: list[TypographyProblem] = []
-    for number, page in enumerate(document.pages, 1):
+    for number, page in enumerate(document.pages, first):
         root = page._page_box
         problems.extend(_overfull(root, number))
         last = _last_block(root)
@@ -41,7 +43,7 @@ def check_typography(document: weasyprint.Document) -> tuple[TypographyProblem, 
             problems.append(TypographyProblem("stranded-heading", number, text,
                                               f"heading '{text}' is the last thing on page {number}",
                                               *_where(root, last.element)))
-    for fault in find_faults(page_contents(document)):
+    for fault in find_faults(page_contents(document, first)):
         text = " ".join("".join(fault.block.element.itertext()).split())[:60]
         problems.append(TypographyProblem(fault.kind, fault.page, text, fault.message, fault.source,
                                           fault.block.line))

@@ -16,6 +16,7 @@ from markdown_it.token import Token
 
 from ..bibliography import format_citations, load_bibliography, load_style
 from ..bibliography.types import FormattedCitations, PlacedCitation
+from ..cache import Cache, file_digest
 from ..config import BookConfig, language_tag
 from ..diagnostics import Diagnostic, Location, error, has_errors
 from ..index import IndexDef, IndexMark, build_indexes, is_index_mark, parse_mark
@@ -32,9 +33,10 @@ _RAW_IDS = re.compile(r'\sid="([^"]+)"')  # raw HTML as the sanitiser wrote it (
 __all__ = ["Heading", "Note", "ResolvedBook", "ResolvedChapter", "resolve"]
 
 
-def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
+def resolve(config: BookConfig, chapters: Sequence[ParsedChapter], cache: Cache | None = None
             ) -> tuple[ResolvedBook | None, tuple[Diagnostic, ...]]:
-    """Resolve a book, or a handout: each call cites as if nothing came before it."""
+    """Resolve a book, or a handout: each call cites as if nothing came before it. ``cache``:
+    where formatted citations from an earlier build may be found (see ``cache.py``)."""
     problems: list[Diagnostic] = []
     ids = IdRegistry()
     heading_ids: dict[int, str] = {}
@@ -73,9 +75,9 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
                     problems.append(error("lang-invalid", wrong, locate(rel, text, visit.block or token, "lang=")))
             if token.type == "footnote_ref":
                 if token.meta.get("subId", 0) > 0:
-                    problems.append(error("footnote-reused", f"footnote [^{token.meta.get('label')}] is "
-                                          "called twice", locate(rel, text, visit.block, f"[^{token.meta.get('label')}]",
-                                                                   token.meta.get("subId", 0)),
+                    called = f"[^{token.meta.get('label')}]"
+                    problems.append(error("footnote-reused", f"footnote {called} is called twice",
+                                          locate(rel, text, visit.block, called, token.meta.get("subId", 0)),
                                           "a note is printed once; write a second note or refer to it in words"))
                     continue
                 label = token.meta.get("label")
@@ -140,7 +142,7 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
                                         str(chapter.source.meta.get("lang") or config.book.language),
                                         tuple(headings), tuple(notes)))
 
-    cites = _format_citations(config, placed, problems)
+    cites = _cached_citations(config, placed, problems, cache or Cache(None))
     if cites is None:
         return None, tuple(problems)
     note_style, html, in_text, bibliography, bib_title = cites
@@ -155,8 +157,8 @@ def resolve(config: BookConfig, chapters: Sequence[ParsedChapter]
     if has_errors(problems):
         return None, tuple(problems)
     return ResolvedBook(config, tuple(resolved), heading_ids, note_calls, citation_html,
-                        {t: tuple(h) for t, h in html.items()}, citation_in_text, mark_anchors, tuple(marks), tuple(indexes),
-                        bibliography, bib_title, note_style, anchor_chapter), tuple(problems)
+                        {t: tuple(h) for t, h in html.items()}, citation_in_text, mark_anchors, tuple(marks),
+                        tuple(indexes), bibliography, bib_title, note_style, anchor_chapter), tuple(problems)
 
 
 def _global_number(done: list[ResolvedChapter], number: int) -> int:
@@ -247,6 +249,28 @@ def _unreferenced_notes(chapter: ParsedChapter, rel: str, text: str) -> list[Dia
         problems.append(error("footnote-unused", f"footnote [^{label}] is defined but never called", where,
                               f"call it with [^{label}] in the text, or delete the definition"))
     return problems
+
+
+def _cached_citations(config: BookConfig, placed: list[PlacedCitation], problems: list[Diagnostic], cache: Cache
+                      ) -> tuple[bool, dict[str, list[str]], dict[str, list[str]], tuple[tuple[str, str], ...],
+                                 str] | None:
+    """``_format_citations`` once per distinct input: the citations in order, the settings, and
+    the content of the bibliography file and of a ``.csl`` style file inside the book."""
+    settings = config.citations
+    files = {str(path): file_digest(str(path)) for path in (config.root / settings.bibliography,
+                                                             config.root / settings.style)
+             if path.suffix in (".bib", ".csl", ".bibtex")}
+    key = cache.key("citations", settings, config.book.language, str(config.root), files, placed)
+    found = cache.get("citations", key)
+    if found is not None:
+        cached, reported = found
+        problems.extend(reported)
+        return cached  # type: ignore[no-any-return]
+    diagnostics: list[Diagnostic] = []
+    result = _format_citations(config, placed, diagnostics)
+    problems.extend(diagnostics)
+    cache.put("citations", key, (result, diagnostics), files)
+    return result
 
 
 def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems: list[Diagnostic]

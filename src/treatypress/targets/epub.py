@@ -17,7 +17,8 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..index import PageRef, render_linked
-from ..pagelist import PageStart, PrintPages, insert_markers, marker, page_starts
+from ..pagelist import PageStart, PrintPages, insert_markers, marker
+from ..pdf.pagemap import PageMap, page_refs
 from ..render import book_context, environment, render, render_chapters
 from ..resolve import ResolvedBook
 from ..styles import Styles
@@ -26,7 +27,6 @@ from .archive import EPUB_MIMETYPE, reproducible_zip
 from .cover import make_cover
 from .fontsubset import subset_font, used_characters
 from .links import live_links
-from .pdf import PrintLayout, page_refs
 
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
@@ -50,14 +50,12 @@ class ManifestItem:
     properties: str = ""
 
 
-def build_epub(book: ResolvedBook, layout: PrintLayout | None, pages: PrintPages | None = None) -> Artifact:
-    """``layout``: the PDF's body layout, if one was made in this run (index locators get printed
-    page numbers); ``pages``: where the final PDF's pages begin (page-break markers and a page
-    list), read from ``layout`` alone when not given (the index then counts as one page)."""
+def build_epub(book: ResolvedBook, layout: PageMap | None, pages: PrintPages | None = None) -> Artifact:
+    """``layout``: where the PDF's body put everything, if it was laid out in this run (index
+    locators get printed page numbers); ``pages``: where the final PDF's pages begin (page-break
+    markers and a page list)."""
     styles = Styles(book.config.root)
     env = environment(styles)
-    if pages is None and layout is not None:
-        pages = page_starts(layout.document.pages, layout.labels)
     starts = pages.starts if pages else ()
     placed: list[tuple[str, str]] = []  # (file, label) of each marker written, in page order
 

@@ -32,17 +32,18 @@ from . import Artifact
 PAPER = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
 
 
-def build_handouts(config: BookConfig, handouts: Sequence[ResolvedHandout]
-                   ) -> tuple[list[Artifact], tuple[Diagnostic, ...]]:
+def build_handouts(config: BookConfig, handouts: Sequence[ResolvedHandout],
+                   fonts: FontConfiguration | None = None) -> tuple[list[Artifact], tuple[Diagnostic, ...]]:
+    """``fonts``: the book's font set-up, so the fonts the book loaded are not loaded again."""
     artifacts: list[Artifact] = []
     problems: list[Diagnostic] = []
-    fonts = FontConfiguration()
+    fonts = fonts or FontConfiguration()
     for handout in handouts:
         artifact, found = _handout(config, handout, fonts)
         problems.extend(found)
         if artifact:
             artifacts.append(artifact)
-    return artifacts, tuple(problems)
+    return artifacts, tuple(dict.fromkeys(problems))  # a warning about WeasyPrint itself: once, not per handout
 
 
 def _handout(config: BookConfig, handout: ResolvedHandout, fonts: FontConfiguration
@@ -68,9 +69,9 @@ def _handout(config: BookConfig, handout: ResolvedHandout, fonts: FontConfigurat
     if found:
         return None, tuple(found)
     buffer = BytesIO()
-    with richer_tags():
+    with richer_tags() as tag_gaps:
         document.write_pdf(buffer, pdf_variant="pdf/ua-1", pdf_identifier=f"{config.identifier}/{source.rel}".encode())
-    return Artifact(f"handouts/{Path(source.rel).stem}.pdf", buffer.getvalue()), ()
+    return Artifact(f"handouts/{Path(source.rel).stem}.pdf", buffer.getvalue()), tag_gaps
 
 
 def _overflow(document: weasyprint.Document, limit: int) -> str:

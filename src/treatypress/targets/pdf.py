@@ -11,7 +11,6 @@ short chapter ends (``pdf/pagefit.py``), when a book has them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -24,10 +23,11 @@ from ..config import SETTINGS_FILE
 from ..diagnostics import Diagnostic, Location, error, warning
 from ..index import PageRef, render_print
 from ..pagelist import PrintPages, page_starts
-from ..pdf.footnotes import FootnoteProblem, render_with_footnote_repair
+from ..pdf.footnotes import FootnoteProblem, FootnoteRender, layout_patch_warnings, render_with_footnote_repair
 from ..pdf.notelinks import link_notes
 from ..pdf.pagefit import find_faults, holes, mend
 from ..pdf.pagelabels import LabelRange, add_page_labels
+from ..pdf.pagemap import PageMap
 from ..pdf.pages import page_contents
 from ..pdf.press import finish_press
 from ..pdf.printtext import print_text
@@ -67,6 +67,11 @@ class PrintLayout:
     footnote_problems: tuple[FootnoteProblem, ...]  # what the check found after any repair
     layouts: int  # full layout passes made: 1 unless a footnote had to be repaired
 
+    @property
+    def page_map(self) -> PageMap:
+        """What the e-book may take from this layout, without WeasyPrint's objects."""
+        return PageMap(self.labels, self.anchors, self.body_start)
+
 
 def stylesheets(styles: Styles) -> list[str]:
     sheets = styles.urls(["css/fonts.css", "css/print.css", "css/footnotes.css"])
@@ -76,10 +81,9 @@ def stylesheets(styles: Styles) -> list[str]:
     return sheets
 
 
-def page_css(book: ResolvedBook, variant: str, profiles: dict[str, Any]) -> weasyprint.CSS:
-    """The page size, and for the press: the bleed, a CMYK output intent and CMYK black text.
-    ``profiles`` collects the ``@color-profile`` for ``render(color_profiles=...)``. The crop
-    marks are drawn afterwards, outside the bleed (``pdf/press.py``)."""
+def page_rules(book: ResolvedBook, variant: str) -> str:
+    """The page size, and for the press: the bleed, a CMYK output intent and CMYK black text
+    (the crop marks are drawn afterwards, outside the bleed: ``pdf/press.py``)."""
     pdf = book.config.pdf
     # A user stylesheet's !important beats every author rule: the setting (book.toml or flag)
     # wins over an @page size in styles/css/book.css, which the styles check warns about.
@@ -91,12 +95,26 @@ def page_css(book: ResolvedBook, variant: str, profiles: dict[str, Any]) -> weas
                  "marks: none !important; }"
                  f"@color-profile device-cmyk {{ src: url({icc}); components: cyan, magenta, yellow, black; }}"
                  "html { color: device-cmyk(0 0 0 1); }")
-    return weasyprint.CSS(string=rules, color_profiles=profiles)
+    return rules
 
 
-def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> PrintLayout:
-    styles = Styles(book.config.root)
-    env = environment(styles)
+def page_css(book: ResolvedBook, variant: str, profiles: dict[str, Any]) -> weasyprint.CSS:
+    """``page_rules`` for WeasyPrint; ``profiles`` collects the ``@color-profile`` for
+    ``render(color_profiles=...)``."""
+    return weasyprint.CSS(string=page_rules(book, variant), color_profiles=profiles)
+
+
+@dataclass(frozen=True)
+class PrintSource:
+    """The print edition's pieces before they become one HTML document (or several parts)."""
+
+    toc: list[dict[str, str]]
+    chapters: list[dict[str, Any]]  # as print.html.j2 takes them, in reading order
+    placeholders: list[dict[str, str]]  # one blank page reserved for each index
+    first_body: str | None  # id of the first body chapter, where arabic page 1 is
+
+
+def print_source(book: ResolvedBook) -> PrintSource:
     chapters = render_chapters(book, "print", lambda path: path.as_uri(), lambda anchor: f"#{anchor}")
     first_body = next((c.chapter.id for c in chapters if c.chapter.kind == "body"), None)
     toc = [{"kind": c.chapter.kind, "id": c.chapter.id, "title": c.chapter.title} for c in chapters]
@@ -104,22 +122,53 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
         toc.append({"kind": "back", "id": "bibliography", "title": book.bibliography_title})
     placeholders = [{"id": f"index-{ix.name}", "title": ix.title} for ix in book.indexes if ix.groups]
     toc.extend({"kind": "back", "id": p["id"], "title": p["title"]} for p in placeholders)
+    return PrintSource(toc, [{"id": c.chapter.id, "kind": c.chapter.kind, "lang": c.chapter.lang,
+                              "short_title": c.chapter.short_title, "source": c.chapter.parsed.source.rel,
+                              "first_body": c.chapter.id == first_body,
+                              "body": Markup(link_urls(c.html.body))} for c in chapters], placeholders, first_body)
+
+
+def print_html(book: ResolvedBook, styles: Styles, source: PrintSource, chapters: list[dict[str, Any]],
+               bibliography: bool = True, placeholders: bool = True) -> str:
+    """The print HTML of ``chapters`` (all of them for the whole book, a run of them for a part),
+    with the printed page's line-breaking hints (``print_text``)."""
     context = book_context(book)  # URLs and DOIs are live links in every edition
-    context["bibliography"] = [(key, Markup(link_urls(html))) for key, html in context["bibliography"]]
-    html = render(env, "print.html.j2", **context, stylesheets=stylesheets(styles), toc=toc,
-                  index_placeholders=placeholders,
-                  chapters=[{"id": c.chapter.id, "kind": c.chapter.kind, "lang": c.chapter.lang,
-                             "short_title": c.chapter.short_title, "source": c.chapter.parsed.source.rel,
-                             "first_body": c.chapter.id == first_body,
-                             "body": Markup(link_urls(c.html.body))} for c in chapters])
+    context["bibliography"] = [(key, Markup(link_urls(html))) for key, html in context["bibliography"]
+                               ] if bibliography else []
+    html = render(environment(styles), "print.html.j2", **context, stylesheets=stylesheets(styles),
+                  toc=source.toc, index_placeholders=source.placeholders if placeholders else [],
+                  chapters=chapters)
     if book.config.pdf.hyphenate:
         html = html.replace("<html ", "<html data-hyphenate=\"\" ", 1)
-    source, fetcher = styles.weasyprint_html(print_text(html))
+    return print_text(html)
+
+
+def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> PrintLayout:
+    styles = Styles(book.config.root)
+    printed = print_source(book)
+    first_body = printed.first_body
+    source, fetcher = styles.weasyprint_html(print_html(book, styles, printed, printed.chapters))
     expected = [note.id for chapter in book.chapters for note in chapter.notes]
     profiles: dict[str, Any] = {}
     sheets = [page_css(book, variant, profiles)]
-    result = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
-                                         pdf_tags=variant == "accessible", color_profiles=profiles)
+    result, layouts = fit_pages(source, sheets, expected, pdf_tags=variant == "accessible", font_config=fonts,
+                                color_profiles=profiles)
+    document = result.document
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for name in page.anchors:  # a box split over pages repeats its id: keep the first page
+            anchors.setdefault(name, number)
+    body_start = anchors.get(f"section-{first_body}", 0) if first_body else 0
+    labels = tuple(_folio(i, body_start) for i in range(len(document.pages)))
+    return PrintLayout(document, labels, anchors, body_start, tuple(fetcher.refused), result.problems, layouts)
+
+
+def fit_pages(source: weasyprint.HTML, sheets: list[weasyprint.CSS], expected: list[str], **options: Any
+              ) -> tuple[FootnoteRender, int]:
+    """Lay ``source`` out with its notes checked and repaired, then mend float gaps and short
+    chapter ends (at most ``FIT_PASSES`` more layouts); the result and the layouts made. The book
+    laid out whole and each of its parts (``pdf/parts.py``) go through this same function."""
+    result = render_with_footnote_repair(source, sheets, expected=expected, **options)
     layouts = result.layouts
     for _ in range(FIT_PASSES):
         # Float gaps and short chapter ends are mended in the tree, then the book is laid out
@@ -129,8 +178,7 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
         done = mend(pages, faults, source.etree_element)
         if not done:
             break
-        mended = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
-                                             pdf_tags=variant == "accessible", color_profiles=profiles)
+        mended = render_with_footnote_repair(source, sheets, expected=expected, **options)
         layouts += mended.layouts
         if len(mended.problems) > len(result.problems):
             # A mend cost a note its page: take back the mends in that note's chapter, once.
@@ -139,8 +187,7 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
             for change in done:
                 if change.chapter in strayed or not strayed:
                     change.undo()
-            mended = render_with_footnote_repair(source, sheets, expected=expected, font_config=fonts,
-                                                 pdf_tags=variant == "accessible", color_profiles=profiles)
+            mended = render_with_footnote_repair(source, sheets, expected=expected, **options)
             layouts += mended.layouts
         after = page_contents(mended.document)
         LOGGER.info("page fitting: %d faults, %d mends; after: %d faults, footnote problems %d -> %d",
@@ -150,14 +197,7 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
                 change.undo()
             break
         result = mended
-    document = result.document
-    anchors: dict[str, int] = {}
-    for number, page in enumerate(document.pages):
-        for name in page.anchors:  # a box split over pages repeats its id: keep the first page
-            anchors.setdefault(name, number)
-    body_start = anchors.get(f"section-{first_body}", 0) if first_body else 0
-    labels = tuple(_folio(i, body_start) for i in range(len(document.pages)))
-    return PrintLayout(document, labels, anchors, body_start, tuple(fetcher.refused), result.problems, layouts)
+    return result, layouts
 
 
 def _folio(index: int, body_start: int) -> str:
@@ -175,11 +215,6 @@ def _roman(number: int) -> str:
             out += letters
             number -= value
     return out
-
-
-def page_refs(layout: PrintLayout, anchors: Sequence[str]) -> dict[str, PageRef]:
-    return {a: PageRef(layout.anchors[a] + 1, layout.labels[layout.anchors[a]]) for a in anchors
-            if a in layout.anchors}
 
 
 def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
@@ -210,9 +245,13 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
                                 where, TYPOGRAPHY_HINTS[found.kind]))
     buffer = BytesIO()
     identifier = book.config.identifier.encode()
-    with richer_tags():
+    tagged = variant == "accessible"
+    with richer_tags() as tag_gaps:
         document.write_pdf(buffer, pdf_variant=VARIANTS[variant], pdf_identifier=identifier, custom_metadata=True,
-                           pdf_tags=variant == "accessible", uncompressed_pdf=False)
+                           pdf_tags=tagged, uncompressed_pdf=False)
+    if tagged:
+        problems.extend(tag_gaps)
+    problems.extend(layout_patch_warnings())
     ranges = [LabelRange(0, "r", 1)]
     if layout.body_start:
         ranges.append(LabelRange(layout.body_start, "D", 1))
@@ -221,6 +260,16 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
         data = finish_press(data, marks=book.config.pdf.marks)
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
     return Artifact(f"{book.config.slug}{suffix}.pdf", data), tuple(problems), page_starts(pages, labels)
+
+
+def index_html(book: ResolvedBook, styles: Styles, refs: dict[str, PageRef], first_page: int) -> str:
+    """The indexes as their own print document, with literal page numbers from ``refs``."""
+    indexes = [ix for ix in book.indexes if ix.groups]
+    return print_text(render(environment(styles), "print-index.html.j2", **book_context(book),
+                             stylesheets=stylesheets(styles), first_page=first_page,
+                             index_sections=[{"id": f"index-{ix.name}", "title": ix.title,
+                                              "html": Markup(render_print(ix, refs, _anchor_link))}
+                                             for ix in indexes]))
 
 
 def _anchor_link(anchor: str) -> str:
@@ -238,13 +287,9 @@ def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: F
     if not indexes:
         return None, ()
     styles = Styles(book.config.root)
-    refs = page_refs(layout, [a for m in book.marks for a in (m.anchor, m.end_anchor) if a])
+    refs = layout.page_map.refs([a for m in book.marks for a in (m.anchor, m.end_anchor) if a])
     start = index_start(book, layout)
-    html = render(environment(styles), "print-index.html.j2", **book_context(book),
-                  stylesheets=stylesheets(styles), first_page=int(layout.labels[start]),
-                  index_sections=[{"id": f"index-{ix.name}", "title": ix.title, "html": Markup(render_print(ix, refs, _anchor_link))}
-                           for ix in indexes])
-    source, fetcher = styles.weasyprint_html(print_text(html))
+    source, fetcher = styles.weasyprint_html(index_html(book, styles, refs, int(layout.labels[start])))
     logging.getLogger("weasyprint").debug("laying out the index")
     profiles: dict[str, Any] = {}
     document = source.render(stylesheets=[page_css(book, variant, profiles)], font_config=fonts,

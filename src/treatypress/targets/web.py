@@ -15,28 +15,26 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..index import PageRef, render_linked
-from ..pagelist import PageStart, PrintPages, insert_markers, marker, page_starts
+from ..pagelist import PageStart, PrintPages, insert_markers, marker
+from ..pdf.pagemap import PageMap, page_refs
 from ..render import book_context, environment, render, render_chapters
 from ..resolve import Note, ResolvedBook
 from ..styles import BUILTIN, Styles
 from . import Artifact
 from .fontsubset import subset_font, used_characters
 from .links import live_links
-from .pdf import PrintLayout, page_refs
 
 _EPUB_TYPE = re.compile(r' epub:type="[^"]*"')
 _HEADING_OR_ID = re.compile(r'<h[12]\b[^>]*>|\bid="([^"]+)"')
 
 
-def build_web(book: ResolvedBook, layout: PrintLayout | None = None, pages: PrintPages | None = None
+def build_web(book: ResolvedBook, layout: PageMap | None = None, pages: PrintPages | None = None
               ) -> list[Artifact]:
     styles = Styles(book.config.root)
     env = environment(styles)
     slug = book.config.slug
     assets = f"{slug}-assets"
     images: dict[Path, str] = {}
-    if pages is None and layout is not None:
-        pages = page_starts(layout.document.pages, layout.labels)
     starts = pages.starts if pages else ()
 
     def asset_url(path: Path) -> str:
