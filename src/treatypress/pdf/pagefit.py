@@ -29,6 +29,7 @@ ORPHANS = 2  # print.css: p { orphans: 2; widows: 2 }
 SPLITTABLE = ("p", "li", "dd", "blockquote")
 KEEP_FILLED = 0.7  # a paragraph moves over whole only if the page it leaves stays this full
 MOVE_WHOLE = 8  # and only a paragraph of at most this many lines
+TIGHT = "-0.12em"  # word spacing of paragraphs pulled back onto a chapter's last full page
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ def _fill_short_page(pages: dict[int, PageContent], fault: PageFault) -> list[Me
     need = MIN_LINES - page.lines
     last = before.blocks[-1]
     if last.tag not in SPLITTABLE:
-        return []
+        return _tighten(before, page, fault)
     element = last.element
     carried = page.blocks[0].lines if page.blocks[0].element is element else 0
     total = last.lines + carried
@@ -192,4 +193,26 @@ def _fill_short_page(pages: dict[int, PageContent], fault: PageFault) -> list[Me
     if last.lines <= MOVE_WHOLE and not last.continues and left >= KEEP_FILLED:
         element.set("style", f"{style};break-before:page")
         return [Mend(f"moved a short paragraph to page {fault.page}", page.chapter, undo)]
-    return []
+    return _tighten(before, page, fault)
+
+
+def _tighten(before: PageContent, page: PageContent, fault: PageFault) -> list[Mend]:
+    """The other way round, as a typesetter would: set the paragraphs of the last two pages a
+    little tighter, so that some lose their short last line and the chapter's end moves back
+    onto the page before (or the short page gains nothing and the pass is dropped)."""
+    mends: list[Mend] = []
+    for block in (*before.blocks, *page.blocks):
+        if block.tag != "p" or block.lines < 3:
+            continue
+        element = block.element
+        old = element.get("style")
+
+        def undo(element: Any = element, old: str | None = old) -> None:
+            if old is None:
+                element.attrib.pop("style", None)
+            else:
+                element.set("style", old)
+
+        element.set("style", f"{old or ''};word-spacing:{TIGHT}")
+        mends.append(Mend(f"set the paragraphs before page {fault.page} tighter", page.chapter, undo))
+    return mends
