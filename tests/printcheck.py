@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 from pypdf import PdfReader
@@ -183,4 +184,27 @@ def broken_first_lines(pdf: Path) -> list[str]:
                         and abs(following.x0 - left) < 1 and following.text[:1].islower()
                         and not line.text.rstrip().endswith((".", ":", "?", "!", "”"))):
                     problems.append(f"page {number}: '{line.text}' stands alone before '{following.text[:30]}'")
+    return problems
+
+
+def spread_lines(pdf: Path) -> list[str]:
+    """Lines whose words all stand far apart (a median space over 1.5 times the type size, with
+    at least four words, so a table row's one wide column gap does not count), before the index.
+    WeasyPrint 70 broke the first line of some paragraphs after a few words when hyphenation let
+    two letters stand before the hyphen (``hyphenate-limit-chars: 6 2 3``), then justified it."""
+    problems = []
+    with pdfplumber.open(pdf) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            if (page.extract_text() or "").lstrip().startswith("Index"):
+                break
+            rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
+            for word in page.extract_words(extra_attrs=["size"]):
+                if HEADER < float(word["top"]) < page.height - FOOTER:
+                    rows[round(float(word["bottom"]))].append(word)
+            for words in rows.values():
+                words.sort(key=lambda w: float(w["x0"]))
+                gaps = sorted(float(after["x0"]) - float(before["x1"]) for before, after in pairwise(words))
+                if len(gaps) >= 3 and float(words[0]["size"]) >= 8 and gaps[len(gaps) // 2] > 1.5 * float(words[0]["size"]):
+                    text = " ".join(str(w["text"]) for w in words)
+                    problems.append(f"page {number}: words spread {gaps[len(gaps) // 2]:.0f} pt apart in '{text[:60]}'")
     return problems

@@ -20,6 +20,7 @@ from printcheck import (
     lines,
     note_area_problems,
     short_pages,
+    spread_lines,
     url_problems,
 )
 
@@ -56,6 +57,11 @@ def test_no_line_ends_in_a_digit_and_an_en_dash(name: str, request: pytest.Fixtu
 @pytest.mark.parametrize("name", BOOKS)
 def test_no_line_is_cut_short_in_mid_paragraph(name: str, request: pytest.FixtureRequest) -> None:
     assert broken_first_lines(_pdf(request.getfixturevalue(name))) == []
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_no_line_has_its_words_spread_apart(name: str, request: pytest.FixtureRequest) -> None:
+    assert spread_lines(_pdf(request.getfixturevalue(name))) == []
 
 
 def test_urls_come_out_exactly_as_in_the_bibliography(default_book: Built) -> None:
