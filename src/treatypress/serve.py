@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 from watchfiles import Change, DefaultFilter, watch
 
 from .build import BuildOptions, build
+from .cache import FOLDER
 from .diagnostics import BuildFailed, Diagnostic, Severity
 
 HOST = "127.0.0.1"
@@ -59,8 +60,15 @@ class Preview:
     pdf_problems: str = ""  # the PDF build's messages when it failed
     changed: threading.Condition = field(default_factory=threading.Condition)
     _pdf_process: subprocess.Popen[str] | None = None
+    # One web build at a time: the first build (main thread) and a save seen by the watcher may
+    # overlap, and two builds writing the same folder would make one fail (out-write-failed)
+    _building: threading.Lock = field(default_factory=threading.Lock)
 
     def rebuild_web(self) -> None:
+        with self._building:
+            self._rebuild_web()
+
+    def _rebuild_web(self) -> None:
         try:
             result = build(self.root, BuildOptions(formats=("html",), out_dir=self.out / "web"))
             problems = result.diagnostics
@@ -170,10 +178,11 @@ class _BookFilter(DefaultFilter):
     def __init__(self, root: Path) -> None:
         super().__init__()
         self.dist = str(root / "dist")
+        self.cache = str(root / FOLDER)  # the build cache: written by the builds themselves
 
     def __call__(self, change: Change, path: str) -> bool:
         # a `treatypress build` run beside the server writes dist/ through a staging folder
-        outputs = path.startswith(self.dist) or ".treatypress-staging-" in path
+        outputs = path.startswith((self.dist, self.cache)) or ".treatypress-staging-" in path
         return not outputs and bool(super().__call__(change, path))
 
 
