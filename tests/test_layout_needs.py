@@ -47,10 +47,16 @@ def test_epub_with_the_pdf_shares_its_layout_and_shows_printed_pages(tmp_path: P
 def test_always_lays_out_for_an_epub_alone_and_equals_the_shared_layout(tmp_path: Path) -> None:
     root = _book(tmp_path, "always")
     alone = build_book(root, tmp_path / "alone", formats=("epub",))
-    build_book(root, tmp_path / "shared", formats=("pdf", "epub"))
+    shared = build_book(root, tmp_path / "shared", formats=("pdf", "epub"))
     assert "layout" in alone.timings
+    assert [p.name for p in alone.written] == ["small-book.epub"]  # the PDF made for its pages is not written
     epub = "small-book.epub"
     assert (tmp_path / "alone" / epub).read_bytes() == (tmp_path / "shared" / epub).read_bytes()
+    # every printed page is in the page list, the index's own pages too
+    with zipfile.ZipFile(tmp_path / "alone" / epub) as archive:
+        nav = next(archive.read(n).decode() for n in archive.namelist() if n.endswith("nav.xhtml"))
+    page_list = nav[nav.index('epub:type="page-list"'):]
+    assert len(re.findall(r"<li", page_list)) == shared.pages
 
 
 def test_never_keeps_chapter_labels_even_beside_the_pdf(tmp_path: Path) -> None:

@@ -160,7 +160,6 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
 
         fonts = FontConfiguration()
     if page_map is None and needs_print_layout(config, options.formats):
-        from .pagelist import page_starts
         from .targets import pdf
 
         assert fonts is not None
@@ -177,8 +176,11 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
                 pages = len(layout.document.pages)
             laid_out += count.pages
             _impose(config, artifact, artifacts, stages)
-        else:  # an EPUB asked for printed pages: the body's pages (the index counts as one)
-            print_pages = page_starts(layout.document.pages, layout.labels)
+        else:  # an EPUB asked for printed pages without the PDF: the PDF is made (so that the
+            # index's own pages are in the page list, as beside a built PDF) and not written
+            with stages.stage("print pages"):
+                _, found, print_pages = pdf.build_pdf(book, layout, config.pdf.variant, fonts)
+                check(found)
         del layout  # WeasyPrint's boxes are the bulk of the build's memory
     if "epub" in options.formats:
         from .targets import epub
