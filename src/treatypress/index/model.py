@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from treatypress.config import IndexDef as IndexDef  # re-exported: the index layer names it too
 from treatypress.diagnostics import Location
 
 Heading = tuple[str, ...]
@@ -31,15 +32,9 @@ class IndexMark:
     section: str = ""  # chapter/section label, used as locator label when there is no PDF
 
 
-@dataclass(frozen=True)
-class IndexDef:
-    """An index the book declares in its settings: its name (as in ``index=``) and title."""
-
-    name: str
-    title: str
-
-
-DEFAULT_INDEX_DEFS: tuple[IndexDef, ...] = (IndexDef("general", "Index"),)
+# An index the book declares in its settings (name as in ``index=``, and title): the settings'
+# own dataclass, so that the schema's defaults and checks are the only ones
+DEFAULT_INDEX_DEFS: tuple[IndexDef, ...] = (IndexDef(),)
 
 
 @dataclass(frozen=True)
