@@ -187,6 +187,11 @@ CASES: list[Case] = [
          also=("does not exist",)),
     Case("style-unknown", replace(TOML, 'style = "chicago-notes-bibliography"', 'style = "chicago-nope"'),
          f"{TOML}:19:1", "style-unknown"),
+    Case("style-malformed", both(write("bad.csl", '<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" '
+                                       'class="note" version="1.0"><citation><layout><bogus/></layout></citation>'
+                                       '</style>\n'),
+                                 replace(TOML, 'style = "chicago-notes-bibliography"', 'style = "bad.csl"')),
+         f"{TOML}:19:1", "citeproc-failed", also=('unknown element "bogus"',)),
     Case("bibliography-missing", settings('bibliography = "nope.bib"'), f"{PREFACE}:7", "bib-missing"),
     # --- the contents --------------------------------------------------------------------------
     Case("chapter-missing", replace(TOML, '"02-second.md"', '"02-secnd.md"'), f"{TOML}:15:28", "chapter-missing",

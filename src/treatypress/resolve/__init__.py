@@ -299,7 +299,11 @@ def _format_citations(config: BookConfig, placed: list[PlacedCitation], problems
     if style is None or has_errors(found):
         return None
     printed, screen, found = format_citations(bib, style, placed)  # one Pandoc run for both
-    problems.extend(found)
+    # What Pandoc says without a place: a failed run is the style's (a malformed .csl), a warning
+    # is about the works it read (the bibliography file); never a message without a file
+    problems.extend(_at_setting(config, "citations.style", tuple(d for d in found if d.code == "citeproc-failed")))
+    problems.extend(replace(d, location=Location(settings.bibliography)) if d.location is None else d
+                    for d in found if d.code != "citeproc-failed")
     if not settings.link:  # Pandoc's link-citations: false
         screen = unlinked(screen)
     html = {target: [_no_break_locators(note) for note in done.notes]
