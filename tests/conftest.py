@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -178,3 +178,12 @@ def ace_report(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], dic
         return reports[epub]
 
     return report
+
+
+def server_url(stderr: Iterable[str]) -> str:
+    """The address `treatypress serve` announces on its standard error ("" if it never does)."""
+    for line in stderr:
+        found = re.search(r" at (http://127\.0\.0\.1:\d+/)", line)
+        if found:
+            return found[1]
+    return ""

@@ -3,12 +3,13 @@ follows the author's saves (the page itself reloading is tested in Chromium, tes
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
+
+from conftest import server_url
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -39,12 +40,7 @@ def test_make_new_then_make_serve(tmp_path: Path) -> None:
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         assert serve.stderr is not None
-        url = ""
-        for line in serve.stderr:
-            found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
-            if found:
-                url = found[1]
-                break
+        url = server_url(serve.stderr)
         assert url, "make serve did not start the server"
         with urllib.request.urlopen(url) as response:
             page = response.read().decode()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BOOKS, EPOCH
+from conftest import BOOKS, EPOCH, server_url
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
@@ -36,12 +35,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     process = subprocess.Popen([sys.executable, "-m", "treatypress", "serve", str(book), "--port", "0"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     assert process.stderr is not None
-    url = ""
-    for line in process.stderr:
-        found = re.search(r"serving .* at (http://127\.0\.0\.1:\d+/)", line)
-        if found:
-            url = found[1]
-            break
+    url = server_url(process.stderr)
     assert url, "serve did not start"
     try:
         yield book, url
