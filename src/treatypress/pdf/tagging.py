@@ -1,9 +1,13 @@
-"""Two things WeasyPrint 70's PDF tagging leaves out, added while the tags are written:
+"""Three things WeasyPrint 70's PDF tagging leaves out, added while the tags are written:
 
 * ``/Lang`` on the structure element of every element with a ``lang`` attribute, so a screen
   reader switches voice for ``[Wilno]{lang=pl}`` (PDF/UA-1, 7.2; WeasyPrint writes only the
   document's ``/Lang``);
-* footnote bodies tagged ``/Note`` with an ``/ID``, rather than ``/Span`` (PDF/UA-1, 7.9).
+* footnote bodies tagged ``/Note`` with an ``/ID``, rather than ``/Span`` (PDF/UA-1, 7.9);
+* the element holding a link annotation tagged ``/Link`` (PDF/UA-1, 7.18.5): WeasyPrint tags
+  only ``<a>`` so, and the links between a note's call and its number (``pdf/notelinks.py``)
+  sit on the generated ``::footnote-call`` and ``::footnote-marker``, which it tags
+  ``/NonStruct``.
 
 WeasyPrint builds the structure tree in ``weasyprint.pdf.tags._build_box_tree``, a recursive
 generator that looks itself up by module name; wrapping it for the duration of ``write_pdf``
@@ -33,17 +37,17 @@ _NAME = "_build_box_tree"
 _EXPECTED = ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"]
 _TRANSPARENT = ("html", "body")
 #: What a tagged PDF lacks when the patch cannot apply.
-LOST = "/Lang on text in another language and /Note tags on footnotes"
+LOST = "/Lang on text in another language, /Note tags on footnotes and /Link tags on note links"
 
 
 def unpatchable(source: str | None) -> str | None:
     """Why ``richer_tags`` cannot wrap the function with this ``source``, or None if it can.
 
-    The wrapper relies on four things, each checked here: the function takes the seven
+    The wrapper relies on five things, each checked here: the function takes the seven
     arguments it passes on; it is a generator (the wrapper iterates it); it recurses through the
     module global ``_build_box_tree`` (so the wrapper sees nested boxes too, not only the page's
-    top level); and each structure element it makes names its parent as ``'P'`` (which tells a
-    structure element from the rest).
+    top level); each structure element it makes names its parent as ``'P'`` (which tells a
+    structure element from the rest); and a box's link is its ``link_annotation``.
     """
     if source is None:
         return f"weasyprint.pdf.tags.{_NAME} is missing or its source cannot be read"
@@ -68,6 +72,8 @@ def unpatchable(source: str | None) -> str | None:
     if not any(isinstance(node, ast.Dict) and any(isinstance(key, ast.Constant) and key.value == "P"
                                                   for key in node.keys) for node in nodes):
         return f"{_NAME} no longer gives its structure elements a parent 'P'"
+    if not any(isinstance(node, ast.Attribute) and node.attr == "link_annotation" for node in nodes):
+        return f"{_NAME} no longer reads a box's link_annotation"
     return None
 
 
@@ -121,6 +127,8 @@ def _decorate(box: Any, element: Any) -> None:
         return
     if getattr(box, "element_tag", None) in _TRANSPARENT or element.get("P") is None:
         return
+    if getattr(box, "link_annotation", None) is not None:  # its /OBJR is in this element's kids
+        element["S"] = "/Link"
     lang = html.get("lang")
     if lang and "Lang" not in element:
         element["Lang"] = pydyf.String(lang)
