@@ -2,8 +2,13 @@
 
 A part is a run of whole chapters that starts on a right-hand page. Everything the join needs
 comes back as plain data (picklable): the part's PDF, where each anchor landed, the internal
-links WeasyPrint had to drop because their target lies in another part, the bookmarks, and
-what the footnote and typography checks found on the part's pages.
+links whose target lies in another part, the bookmarks, and what the footnote and typography
+checks found on the part's pages.
+
+WeasyPrint leaves out a link whose anchor is not in the document it writes. So that a link into
+another part is written (and, in a tagged PDF, tagged) exactly as every other link, each such
+target is given a stand-in anchor on the part's first page while the PDF is written; the join
+(``pdf/join.py``) drops the stand-ins and keeps the links, now leading to the real anchors.
 
 WeasyPrint keeps one document in one process (Kozea/WeasyPrint#1060), so the parts are
 separate documents; ``pdf/join.py`` makes them one PDF again.
@@ -26,6 +31,7 @@ from ..targets.pdf import fit_pages
 from .footnotes import FootnoteProblem
 from .laidout import counting_layouts
 from .notelinks import link_notes
+from .tagging import richer_tags
 from .typography import TypographyProblem, check_typography
 
 SCALE = 0.75  # PDF points per CSS pixel, as WeasyPrint writes them
@@ -47,11 +53,10 @@ class PartSpec:
 
 @dataclass(frozen=True)
 class CrossLink:
-    """An internal link whose target lies in another part: the join adds it back."""
+    """An internal link whose target lies in another part (its anchor in the part is a stand-in)."""
 
     page: int  # page index within the part
     target: str  # the anchor name
-    rect: tuple[float, float, float, float]  # in PDF points, as WeasyPrint's own link annotations
 
 
 @dataclass(frozen=True)
@@ -103,27 +108,29 @@ def lay_out_part(spec: PartSpec) -> PartLayout:
     links = tuple(_cross_links(kept, anchors))
     # checked with the sentinel's page, as the whole book has a page after the part's last one
     typography = tuple(found for found in check_typography(full) if found.page <= len(kept))
+    starts = page_starts(full.pages, [str(i) for i in range(len(full.pages))]).starts
+    bookmarks = tuple(_bookmarks(document.make_bookmark_tree(SCALE, transform_pages=True)))
     buffer = BytesIO()
-    document.write_pdf(buffer, pdf_variant=spec.pdf_variant, pdf_identifier=spec.identifier, custom_metadata=True,
-                       pdf_tags=False, uncompressed_pdf=False)
+    stand_ins = kept[0].anchors
+    for link in links:
+        stand_ins.setdefault(link.target, (0, 0, 0, 0))  # (x, y, width, height), as WeasyPrint's
+    try:
+        # the tags are completed as in a one-process build (a warning, if any, is the parent's)
+        with richer_tags():
+            document.write_pdf(buffer, pdf_variant=spec.pdf_variant, pdf_identifier=spec.identifier,
+                               custom_metadata=True, pdf_tags=False, uncompressed_pdf=False)
+    finally:
+        for link in links:
+            stand_ins.pop(link.target, None)
     return PartLayout(buffer.getvalue(), len(kept), anchors,
-                      tuple(bool(page._page_box.page_type.blank) for page in kept), links,
-                      tuple(_bookmarks(document.make_bookmark_tree(SCALE, transform_pages=True))),
+                      tuple(bool(page._page_box.page_type.blank) for page in kept), links, bookmarks,
                       result.problems, typography, tuple(fetcher.refused), layouts, dict(fetcher.read),
-                      count.pages, tuple((start.part, start.offset, start.float_key) for start in
-                                         page_starts(full.pages, [str(i) for i in range(len(full.pages))]).starts))
+                      count.pages, tuple((start.part, start.offset, start.float_key) for start in starts))
 
 
 def _cross_links(pages: list[Any], anchors: dict[str, int]) -> list[CrossLink]:
-    found = []
-    for number, page in enumerate(pages):
-        height = page.height * SCALE
-        for link_type, target, rect, _box in page.links:
-            if link_type == "internal" and target not in anchors:
-                x1, y1, x2, y2 = rect
-                found.append(CrossLink(number, target, (x1 * SCALE, height - y1 * SCALE,
-                                                        x2 * SCALE, height - y2 * SCALE)))
-    return found
+    return [CrossLink(number, target) for number, page in enumerate(pages)
+            for link_type, target, _rect, _box in page.links if link_type == "internal" and target not in anchors]
 
 
 def _bookmarks(tree: list[Any]) -> list[Bookmark]:

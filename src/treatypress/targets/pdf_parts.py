@@ -38,10 +38,11 @@ from ..config import SETTINGS_FILE
 from ..diagnostics import Diagnostic, Location, error, has_errors, warning
 from ..pagelist import PageStart, PrintPages
 from ..pdf.footnotes import layout_patch_warnings
-from ..pdf.join import JoinPart, join
+from ..pdf.join import JoinError, JoinPart, join
 from ..pdf.pagelabels import LabelRange
 from ..pdf.pagemap import PageMap
 from ..pdf.parts import Bookmark, PartLayout, PartSpec, lay_out_part
+from ..pdf.tagging import GAP, gap_warning
 from ..pdf.typography import TypographyProblem
 from ..resolve import ResolvedBook
 from ..resolve.model import note_location
@@ -90,8 +91,6 @@ class PartsBuild:
 
 def unsafe_reason(book: ResolvedBook, variant: str) -> str | None:
     """Why this book must be laid out in one process, or None if parts give the same PDF."""
-    if variant == "accessible":
-        return "a tagged PDF's structure tree is not joined yet"
     if variant == "press":
         return "the press PDF's output intent and crop marks are added to the whole PDF, not joined yet"
     styles = Styles(book.config.root)
@@ -176,7 +175,8 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
     placed = [(front_again, 0), *zip(body, starts, strict=True)]
     if indexes:
         placed.append((done["index"], index_start))
-    problems = _problems(book, placed, labels, index_start, done["index"].pages if indexes else 0)
+    problems = _problems(book, placed, labels, index_start, done["index"].pages if indexes else 0,
+                         tagged=variant == "accessible")
     if front_again.pages != front.pages or front_again.anchors != front.anchors:
         raise PartsDiffer("the contents page changed length once its numbers were known")
     if has_errors(problems):
@@ -201,7 +201,10 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
     starts_in_book = _print_pages([(front_again, front_again.pages), *zip(body, kept, strict=True),
                                    *([(done["index"], done["index"].pages)] if indexes else [])], folios)
     ranges = [LabelRange(0, "r", 1), LabelRange(body_start, "D", 1)]
-    data = join(join_parts, outline, ranges)  # parts start at chapter openings: their bookmarks follow on
+    try:
+        data = join(join_parts, outline, ranges)  # parts start at chapter openings: their bookmarks follow on
+    except JoinError as failed:
+        raise PartsDiffer(str(failed)) from failed
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
     return PartsBuild(Artifact(f"{book.config.slug}{suffix}.pdf", data), problems, page_map, starts_in_book, pages,
                       len(body), layouts.laid_out, layouts.pages(), layouts.reused)
@@ -358,7 +361,7 @@ def _in_book(found: TypographyProblem, start: int) -> TypographyProblem:
 
 
 def _problems(book: ResolvedBook, placed: Sequence[tuple[PartLayout, int]], labels: Sequence[str],
-              index_start: int, index_pages: int) -> tuple[Diagnostic, ...]:
+              index_start: int, index_pages: int, tagged: bool) -> tuple[Diagnostic, ...]:
     """What ``build_pdf`` reports for a one-process layout, gathered from the parts (each with
     the physical index of its first page in the book)."""
     parts = [part for part, _ in placed]
@@ -381,5 +384,7 @@ def _problems(book: ResolvedBook, placed: Sequence[tuple[PartLayout, int]], labe
         where = Location(typo.source, typo.line) if typo.source else None
         found.append(warning(f"typography-{typo.kind}", f"{typo.message} (folio {folios[typo.page - 1]})",
                              where, TYPOGRAPHY_HINTS[typo.kind]))
+    if tagged and GAP is not None:  # the workers' tags lack the same as a one-process build's
+        found.append(gap_warning(GAP))
     found.extend(layout_patch_warnings())  # the parts' layouts ran with or without the workaround alike
     return tuple(found)
