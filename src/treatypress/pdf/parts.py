@@ -94,9 +94,11 @@ def lay_out_part(spec: PartSpec) -> PartLayout:
     """Run in a worker: lay out, check and write one part."""
     fonts = FontConfiguration()
     source, fetcher = Styles(spec.root).weasyprint_html(spec.html)
-    sheets = [weasyprint.CSS(string=css, font_config=fonts) for css in spec.stylesheets]
+    profiles: dict[str, Any] = {}  # the press variant's CMYK @color-profile, as in a one-process layout
+    sheets = [weasyprint.CSS(string=css, font_config=fonts, color_profiles=profiles) for css in spec.stylesheets]
     with counting_layouts() as count:
-        result, layouts = fit_pages(source, sheets, list(spec.expected_notes), font_config=fonts, pdf_tags=False)
+        result, layouts = fit_pages(source, sheets, list(spec.expected_notes), font_config=fonts, pdf_tags=False,
+                                    color_profiles=profiles)
     full = result.document
     kept = full.pages[:len(full.pages) - spec.drop_last]
     document = full.copy(kept)

@@ -11,10 +11,18 @@ PDF/X also wants every colour either in the output intent's space or device-inde
 body text is set in DeviceCMYK black by the press CSS, and a ``DefaultRGB`` colour space
 (WeasyPrint's sRGB profile) makes whatever RGB remains (figures) ICC-based. Link annotations,
 which PDF/X does not allow inside the bleed, are dropped: paper has no links.
+
+WeasyPrint 70 writes the PDF/X XMP ``xmpMM:DocumentID`` from ``uuid4()`` (its code says "TODO:
+these values could be useful instead of using random values"), so the same book gave different
+bytes on every build. The id is derived here from the PDF's permanent ``/ID`` instead, which
+comes from the book's identifier: stable, and different for every book.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+import uuid
 from importlib.resources import files
 from io import BytesIO
 
@@ -42,6 +50,7 @@ def finish_press(data: bytes, *, marks: bool = True) -> bytes:
             if "/ColorSpace" not in resources:
                 resources["/ColorSpace"] = pikepdf.Dictionary()
             resources["/ColorSpace"]["/DefaultRGB"] = default_rgb
+        _stable_document_id(pdf)
         for intent in pdf.Root.get("/OutputIntents", pikepdf.Array()):
             intent["/OutputConditionIdentifier"] = pikepdf.String("Custom")
             intent["/OutputCondition"] = pikepdf.String(OUTPUT_CONDITION)
@@ -49,6 +58,21 @@ def finish_press(data: bytes, *, marks: bool = True) -> bytes:
         out = BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
         return out.getvalue()
+
+
+_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def _stable_document_id(pdf: pikepdf.Pdf) -> None:
+    metadata = pdf.Root.get("/Metadata")
+    ids = pdf.trailer.get("/ID")
+    if metadata is None or ids is None:
+        return
+    stable = uuid.UUID(bytes=hashlib.md5(bytes(ids[0]), usedforsecurity=False).digest(), version=4)
+    packet = metadata.read_bytes()
+    changed = _DOCUMENT_ID.sub(f"xmp.did:{stable}".encode(), packet)
+    if changed != packet:
+        metadata.write(changed)
 
 
 def _marks(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:

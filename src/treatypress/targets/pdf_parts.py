@@ -14,12 +14,15 @@ processes lay out, check and write at the same time:
   checked), the index with the real locators, and for each later body part a page of folios per
   page, set by WeasyPrint with the book's own ``@page`` rules.
 * **join** (``pdf/join.py``): pages, folio overlays, named destinations, the links between
-  parts, the outline and the page labels.
+  parts, the outline, the page labels and, for the tagged (accessible) variant, one structure
+  tree; for the press variant, ``pdf/press.py`` then finishes the joined PDF as it finishes a
+  one-process one (marks, boxes, output intent, no links).
 
 What makes the joined PDF equal to a one-process layout is checked by the tests against one
-(folios, running heads, contents, index, links, outline, labels). Cases it cannot prove equal are
-laid out in one process: the tagged (accessible) variant, a book whose own styles replace the
-print layout or CSS or number pages themselves, and a book with fewer than two body chapters.
+(folios, running heads, contents, index, links, outline, labels, the structure tree, the press
+boxes and output intent). Cases it cannot prove equal are laid out in one process: a book whose
+own styles replace the print layout or CSS or number pages themselves, and a book with fewer
+than two body chapters; a join that meets a structure tree it cannot merge also falls back.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from ..pdf.join import JoinError, JoinPart, join
 from ..pdf.pagelabels import LabelRange
 from ..pdf.pagemap import PageMap
 from ..pdf.parts import Bookmark, PartLayout, PartSpec, lay_out_part
+from ..pdf.press import finish_press
 from ..pdf.tagging import GAP, gap_warning
 from ..pdf.typography import TypographyProblem
 from ..resolve import ResolvedBook
@@ -91,8 +95,6 @@ class PartsBuild:
 
 def unsafe_reason(book: ResolvedBook, variant: str) -> str | None:
     """Why this book must be laid out in one process, or None if parts give the same PDF."""
-    if variant == "press":
-        return "the press PDF's output intent and crop marks are added to the whole PDF, not joined yet"
     styles = Styles(book.config.root)
     for name in ("layouts/print.html.j2", "layouts/print-index.html.j2", "css/print.css"):
         if styles.optional(name):
@@ -205,6 +207,8 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
         data = join(join_parts, outline, ranges)  # parts start at chapter openings: their bookmarks follow on
     except JoinError as failed:
         raise PartsDiffer(str(failed)) from failed
+    if variant == "press":  # every part has the output intent; the marks and the rest are the whole PDF's
+        data = finish_press(data, marks=book.config.pdf.marks)
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
     return PartsBuild(Artifact(f"{book.config.slug}{suffix}.pdf", data), problems, page_map, starts_in_book, pages,
                       len(body), layouts.laid_out, layouts.pages(), layouts.reused)
