@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -96,7 +97,9 @@ def join(parts: Sequence[JoinPart], outline: Sequence[Bookmark], labels: Sequenc
         starts = [0]
         for source, part in zip(sources[1:], parts[1:], strict=True):
             starts.append(len(out.pages))
-            out.pages.extend(source.pages[:part.pages])
+            with warnings.catch_warnings():  # pikepdf's PageCopyWarning: named destinations are merged below
+                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+                out.pages.extend(source.pages[:part.pages])
         kept = {page.obj.objgen for page in out.pages}
         names: dict[str, pikepdf.Object] = {}
         for source, part in zip(sources, parts, strict=True):
@@ -282,10 +285,10 @@ def _merge_trees(out: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf], trees: Sequen
 def _write_parent_tree(out: pikepdf.Pdf, marked: _Marked, names: dict[str, pikepdf.Object],
                        next_key: bool) -> None:
     """The parent tree as WeasyPrint writes it: pages by index, then the annotations."""
-    nums = pikepdf.Array()
+    nums: list[int | pikepdf.Object] = []  # one pikepdf.Array at the end: extending one is slow
     for number, (page, elements) in enumerate(zip(out.pages, marked.pages, strict=True)):
         page.obj.StructParents = number
-        nums.extend(pikepdf.Array([number, pikepdf.Array(elements)]))
+        nums.extend([number, pikepdf.Array(elements)])
     key = len(out.pages)
     for annotation, element in marked.annotations:
         if _dangling(annotation, names):  # removed from its page: its element keeps the link's text
@@ -293,10 +296,10 @@ def _write_parent_tree(out: pikepdf.Pdf, marked: _Marked, names: dict[str, pikep
                 isinstance(kid, pikepdf.Dictionary) and kid.get("/Obj") == annotation)])
             continue
         annotation.StructParent = key
-        nums.extend(pikepdf.Array([key, element]))
+        nums.extend([key, element])
         key += 1
     root = out.Root.StructTreeRoot
-    root.ParentTree = out.make_indirect(pikepdf.Dictionary(Nums=nums))
+    root.ParentTree = out.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
     if next_key:
         root.ParentTreeNextKey = key
 
