@@ -5,6 +5,7 @@ Real builds, read back with pdftotext, pikepdf and pdfplumber."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 from collections import defaultdict
 from pathlib import Path
@@ -13,7 +14,13 @@ from typing import Any
 import pdfplumber
 import pikepdf
 import pytest
+import weasyprint
 from conftest import BOOKS, REPO, build_book
+
+from treatypress.pdf.join import JoinPart, join
+from treatypress.pdf.pagelabels import LabelRange
+from treatypress.pdf.parts import PartLayout, PartSpec, lay_out_part
+from treatypress.pdf.tagging import richer_tags
 
 
 def _texts(pdf: Path) -> list[str]:
@@ -49,7 +56,8 @@ def _structure(path: Path) -> dict[str, Any]:
         intents = [(str(intent.S), str(intent.OutputConditionIdentifier), str(intent.get("/OutputCondition")),
                     intent.DestOutputProfile.read_bytes()) for intent in pdf.Root.get("/OutputIntents", ())]
         document = (pdf.pdf_version, [bytes(part) for part in pdf.trailer.ID][:1],
-                    {str(key): str(value) for key, value in pdf.docinfo.items()}, pdf.Root.Metadata.read_bytes())
+                    {str(key): str(value) for key, value in pdf.docinfo.items()},
+                    pdf.Root.Metadata.read_bytes() if "/Metadata" in pdf.Root else None)
     return {"dests": dests, "links": links, "outline": outline, "labels": labels, "boxes": boxes,
             "intents": intents, "document": document}
 
@@ -189,6 +197,53 @@ def test_parts_join_into_the_one_process_pdf(tmp_path: Path, book: Path, variant
         for key in ("cells", "outside", "catalog"):
             assert got_tags[key] == expected_tags[key], key
         assert [e for e in got_tags["tree"] if e[1] == "/Link" and e[7]], "links tagged in the tree"
+
+
+_TABLE = ("<table><thead><tr><th>Treaty</th><th>Year</th></tr></thead>"
+          "<tbody><tr><td>Moscow</td><td>1920</td></tr></tbody></table>")
+_SECTIONS = [f'<section id="a"><h1>One</h1><p>To <a href="#b">two</a>, to <a href="#gone">nowhere</a>.</p>{_TABLE}</section>',
+             f'<section id="b"><h1>Two</h1><p>To <a href="#a">one</a>, to <a href="#gone">nowhere</a>.</p>{_TABLE}</section>']
+
+
+_PAGE = "@page { size: A6 } section + section { break-before: page }"
+
+
+def _html(sections: list[str]) -> str:
+    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>Parts</title></head><body>'
+            f'{"".join(sections)}</body></html>')
+
+
+def _tagged_part(root: Path, sections: list[str]) -> PartLayout:
+    return lay_out_part(PartSpec(_html(sections), (_PAGE,), root, (), (), 0, "pdf/ua-1", b"urn:test:parts"))
+
+
+def test_tagged_parts_join_into_one_structure_tree(tmp_path: Path) -> None:
+    """Two tagged parts, each with a table (WeasyPrint names a table header after its object
+    number, which the parts share), a link into the other part and a link to an anchor no part
+    has: joined, they give the structure of the two laid out as one document."""
+    document = weasyprint.HTML(string=_html(_SECTIONS)).render(stylesheets=[weasyprint.CSS(string=_PAGE)])
+    with richer_tags():  # as build_pdf writes a one-process book
+        document.write_pdf(tmp_path / "whole.pdf", pdf_variant="pdf/ua-1", pdf_identifier=b"urn:test:parts",
+                           custom_metadata=True, uncompressed_pdf=False)
+    first, second = _tagged_part(tmp_path, _SECTIONS[:1]), _tagged_part(tmp_path, _SECTIONS[1:])
+    assert [link.target for link in first.links] == ["b", "gone"]
+    assert [link.target for link in second.links] == ["a", "gone"]
+    (tmp_path / "joined.pdf").write_bytes(join([JoinPart(part.pdf, part.pages, None, part.links)
+                                                for part in (first, second)], [], [LabelRange(0, "D")]))
+    expected, got = _tagged(tmp_path / "whole.pdf"), _tagged(tmp_path / "joined.pdf")
+    assert got == expected
+    assert [entry[7] for entry in got["tree"] if entry[1] == "/Link"] == [("b",), (), ("a",), ()]
+    assert len(got["cells"]) == 4 and {header for _, headers in got["cells"] for header in headers} == {"Treaty", "Year"}
+    with pikepdf.open(tmp_path / "joined.pdf") as pdf:
+        names = pdf.Root.Names.Dests.Names
+        assert [str(names[i]) for i in range(0, len(names), 2)] == ["a", "b"]  # no stand-in, nothing for "gone"
+    # the parts alone name their headers alike: the join renamed them (``_tagged`` checks they are unique)
+    assert set(_header_ids(first.pdf)) == set(_header_ids(second.pdf))
+
+
+def _header_ids(data: bytes) -> list[str]:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return [str(e.ID) for e in pdf.objects if isinstance(e, pikepdf.Dictionary) and e.get("/S") == "/TH"]
 
 
 @pytest.mark.parametrize("variant,jobs", [("plain", 2), ("accessible", 2), ("press", 2), ("press", 1)])
