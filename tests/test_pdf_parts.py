@@ -151,6 +151,13 @@ def _tagged(path: Path) -> dict[str, Any]:
                         and kid.get("/Type") == "/OBJR" and kid.Obj.objgen == annotation.objgen
                         and kid.Pg.objgen == page.obj.objgen], "the link's element holds it"
         assert keys == set(parents), "the parent tree has no entry that no page or annotation uses"
+        # nothing left over in the file: one tree, no element of a dropped page, no dropped page
+        objects = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)]
+        assert [str(o.Type) for o in objects if o.get("/Type") in ("/StructTreeRoot", "/Pages")] in (
+            ["/StructTreeRoot", "/Pages"], ["/Pages", "/StructTreeRoot"])
+        assert len([o for o in objects if o.get("/S") == "/Document"]) == 1
+        assert all(o.Pg.objgen in pages for o in objects if o.get("/Type") == "/StructElem" and "/Pg" in o)
+        assert all(o.objgen in pages for o in objects if o.get("/Type") == "/Page")
         if "/ParentTreeNextKey" in root:
             assert int(root.ParentTreeNextKey) > max(keys)
         catalog = (str(pdf.Root.Lang), bool(pdf.Root.MarkInfo.Marked),
