@@ -91,7 +91,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     with stages.stage("markdown"):
         parsed = [parse_chapter(chapter, config.book.language) for chapter in manuscript.chapters]
         # check (no formats) looks at the handouts too: it must see what a build would report
-        wanted = "handouts" in options.formats or not options.formats
+        wanted = not options.formats or any(t.needs_handouts for t, _ in _targets(None, options.formats))
         parsed_handouts = [parse_chapter(h, config.book.language) for h in manuscript.handouts] if wanted else []
     check(found)
     with stages.stage("resolve"):
@@ -136,13 +136,14 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
                        edition.reused if edition else 0, edition.laid_out if edition else 0)
 
 
-def _targets(config: BookConfig, formats: tuple[str, ...]) -> list[tuple[Target, bool]]:
+def _targets(config: BookConfig | None, formats: tuple[str, ...]) -> list[tuple[Target, bool]]:
     """The targets to build, each with whether its output is kept, in the registry's order.
 
     The print edition's provider is added, unkept, when an output requires its layout and the
-    PDF was not asked for (an EPUB whose index must show printed pages)."""
+    PDF was not asked for (an EPUB whose index must show printed pages); without a ``config``
+    (before the settings are known) only the chosen targets."""
     chosen = [registry.target(name) for name in FORMATS if name in formats]
-    if not any(t.provides_print for t in chosen) and \
+    if config is not None and not any(t.provides_print for t in chosen) and \
             any(t.print_use(config) is PrintUse.REQUIRED for t in chosen):
         return [(registry.print_provider(), False), *((t, True) for t in chosen)]
     return [(t, True) for t in chosen]

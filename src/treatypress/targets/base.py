@@ -94,6 +94,7 @@ class Built:
 class Target(Protocol):
     name: ClassVar[str]  # the --format name; also its stage name where it has one stage
     provides_print: ClassVar[bool]  # makes the print edition that other targets may read
+    needs_handouts: ClassVar[bool]  # reads the resolved handouts (others spare their citation runs)
 
     def print_use(self, config: BookConfig) -> PrintUse: ...
 

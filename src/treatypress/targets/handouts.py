@@ -37,6 +37,7 @@ PAPER = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
 class HandoutsTarget:
     name: ClassVar[str] = "handouts"
     provides_print: ClassVar[bool] = False
+    needs_handouts: ClassVar[bool] = True
 
     def print_use(self, config: BookConfig) -> PrintUse:
         return PrintUse.NONE  # a handout stands alone: no page numbers of the book

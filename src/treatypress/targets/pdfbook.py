@@ -19,6 +19,7 @@ from .base import Built, PrintEdition, PrintUse, Work
 class PdfTarget:
     name: ClassVar[str] = "pdf"
     provides_print: ClassVar[bool] = True
+    needs_handouts: ClassVar[bool] = False
 
     def print_use(self, config: BookConfig) -> PrintUse:
         return PrintUse.NONE  # it is the print edition

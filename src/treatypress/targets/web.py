@@ -34,6 +34,7 @@ _HEADING_OR_ID = re.compile(r'<h[12]\b[^>]*>|\bid="([^"]+)"')
 class WebTarget:
     name: ClassVar[str] = "html"
     provides_print: ClassVar[bool] = False
+    needs_handouts: ClassVar[bool] = False
 
     def print_use(self, config: BookConfig) -> PrintUse:
         return PrintUse.IF_MADE  # printed pages in the index when the PDF is made, else § numbers
