@@ -81,7 +81,7 @@ def test_each_citation_carries_its_text_for_print_and_screen(minimal: tuple[Book
             note = decided(token).note
             if note is not None:  # the note made from it prints the same text
                 assert note.citation is not None
-                assert book.note_citation_html["print"][note.citation] == cited.printed
+                assert book.citations[note.citation] == cited
 
 
 def test_index_marks_and_ranges_carry_their_anchors(minimal: tuple[BookConfig, list[ParsedChapter]]) -> None:

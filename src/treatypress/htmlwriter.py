@@ -159,7 +159,7 @@ class _Renderer(RendererHTML):
         """A note's text: paragraphs as ``<br>``-joined runs in print (a float cannot hold blocks,
         WeasyPrint#1833), as ``<p>`` on screens."""
         if note.citation is not None:
-            html = self.ctx.book.note_citation_html[_style_target(self.ctx.target)][note.citation]
+            html = self.ctx.book.citations[note.citation].for_target(self.ctx.target)
             return html if inline else f"<p>{html}</p>"
         blocks = self.bodies.get(note.footnote or 0, [])
         if not inline:
@@ -241,11 +241,6 @@ class _Renderer(RendererHTML):
 
     def _table_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return "</table>\n</div>\n"
-
-
-def _style_target(target: str) -> str:
-    """Print keeps ibid.; a screen note pops up alone, so ibid. is spelled out there."""
-    return "print" if target == "print" else "screen"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from ..bibliography.types import FormattedCitations, PlacedCitation
 from ..cache import Cache, file_digest
 from ..config import BookConfig
 from ..diagnostics import Diagnostic, Location, error, has_errors
-from .decisions import Styled, decide, decided
+from .decisions import decide, decided
+from .model import CitationHTML
 from .state import BookCitations, ResolveState
 
 
@@ -32,11 +33,8 @@ def attach_citations(state: ResolveState) -> None:
     """Each citation token gets its text as formatted, for print and for screens, and the
     author's name that stays in the sentence for an @key citation in a note style."""
     assert state.citations is not None
-    html, in_text = state.citations.html, state.citations.in_text
-    for i, token in enumerate(state.citation_tokens):
-        name = {target: names[i] if i < len(names) else "" for target, names in in_text.items()}
-        decide(token, replace(decided(token), citation=Styled(html["print"][i], html["screen"][i]),
-                              name_in_text=Styled(name["print"], name["screen"])))
+    for token, html, name in zip(state.citation_tokens, state.citations.html, state.citations.names, strict=True):
+        decide(token, replace(decided(token), citation=html, name_in_text=name))
 
 
 def _cached_citations(config: BookConfig, placed: list[PlacedCitation], problems: list[Diagnostic], cache: Cache
@@ -66,7 +64,7 @@ def _format(config: BookConfig, placed: list[PlacedCitation], problems: list[Dia
     bib_path = config.root / settings.bibliography
     wanted = {item.key for p in placed for item in p.citation.items} | set(settings.nocite)
     if not wanted:
-        return BookCitations(True, {"print": (), "screen": ()}, {"print": (), "screen": ()}, (), "")
+        return BookCitations(True, (), (), (), "")
     if not bib_path.is_file():
         first = placed[0].citation.items[0] if placed else None
         missing = error("bib-missing", f"the book cites works but the bibliography {settings.bibliography!r} "
@@ -91,12 +89,13 @@ def _format(config: BookConfig, placed: list[PlacedCitation], problems: list[Dia
                     for d in found if d.code != "citeproc-failed")
     if not settings.link:  # Pandoc's link-citations: false
         screen = unlinked(screen)
-    html = {target: tuple(_no_break_locators(note) for note in done.notes)
-            for target, done in (("print", printed), ("screen", screen))}
-    in_text = {"print": printed.in_text, "screen": screen.in_text}
+    # one Pandoc run gives both forms of every citation, in the order placed
+    html = tuple(CitationHTML(_no_break_locators(p), _no_break_locators(s))
+                 for p, s in zip(printed.notes, screen.notes, strict=True))
+    names = tuple(CitationHTML(_nth(printed.in_text, i), _nth(screen.in_text, i)) for i in range(len(html)))
     bibliography = tuple((entry.key, entry.html) for entry in printed.bibliography)
     title = settings.bibliography_title or printed.bibliography_title
-    return BookCitations(style.is_note_style, html, in_text, bibliography, title)
+    return BookCitations(style.is_note_style, html, names, bibliography, title)
 
 
 def _at_setting(config: BookConfig, key: str, found: tuple[Diagnostic, ...]) -> list[Diagnostic]:
@@ -115,6 +114,11 @@ def unlinked(done: FormattedCitations) -> FormattedCitations:
     Pandoc's ``link-citations: false``)."""
     return replace(done, notes=tuple(_CITE_LINK.sub(r"\1", n) for n in done.notes),
                    in_text=tuple(_CITE_LINK.sub(r"\1", t) for t in done.in_text))
+
+
+def _nth(names: tuple[str, ...], i: int) -> str:
+    """Only an @key citation has a name kept in the sentence; the list may stop before the end."""
+    return names[i] if i < len(names) else ""
 
 
 _LOCATOR = re.compile(r"\b(pp?|chap|sec|vol|no|nos|fig|n|para|pt|col|ch)\. (?=[\dIVXLCivxlc])")

@@ -17,21 +17,9 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from .model import FloatNumber, Note
+from .model import CitationHTML, FloatNumber, Note
 
 KEY = "treatypress"  # the one entry resolve adds to token.meta
-
-
-@dataclass(frozen=True)
-class Styled:
-    """A piece of citation HTML in both forms: print keeps "ibid."; a screen note pops up alone,
-    so there it is spelled out."""
-
-    printed: str
-    screen: str
-
-    def for_target(self, target: str) -> str:
-        return self.printed if target == "print" else self.screen
 
 
 @dataclass(frozen=True)
@@ -42,10 +30,10 @@ class Decided:
     mark_anchor: str = ""  # index_marks: span_open / div open of an index mark -> its anchor id
     range_end: str = ""  # index_marks: div close of an index range -> the anchor id of its end
     note: Note | None = None  # notes: footnote_ref or citation -> the note it calls
-    citation: Styled | None = None  # citations: citation -> the citation as formatted in the text
+    citation: CitationHTML | None = None  # citations: citation -> the citation as formatted in the text
     # citations: for an @key citation in a note style ("Senn¹ put it sharply"), the author's
     # name that stays in the sentence before the call
-    name_in_text: Styled | None = None
+    name_in_text: CitationHTML | None = None
     float_number: FloatNumber | None = None  # floats: a figure's image or a table_open -> its number
 
 

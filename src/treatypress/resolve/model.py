@@ -33,6 +33,19 @@ class FloatNumber:
 
 
 @dataclass(frozen=True)
+class CitationHTML:
+    """A citation as formatted, in both forms: print keeps "ibid."; a screen note pops up alone,
+    so there it is spelled out."""
+
+    printed: str
+    screen: str
+
+    def for_target(self, target: str) -> str:
+        """The form for a target: "print", "epub" or "web"."""
+        return self.printed if target == "print" else self.screen
+
+
+@dataclass(frozen=True)
 class Heading:
     level: int  # 1 for the chapter title
     id: str  # unique in the whole book
@@ -76,7 +89,7 @@ class ResolvedChapter:
 class ResolvedBook:
     config: BookConfig
     chapters: tuple[ResolvedChapter, ...]
-    note_citation_html: Mapping[str, tuple[str, ...]]  # "print"/"screen" -> html per citation index
+    citations: tuple[CitationHTML, ...]  # every citation as formatted, in reading order (Note.citation)
     marks: tuple[IndexMark, ...]
     indexes: tuple[Index, ...]
     bibliography: tuple[tuple[str, str], ...]  # (key, html) in the style's order

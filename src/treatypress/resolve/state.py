@@ -18,7 +18,7 @@ frozen :class:`ResolvedBook` on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -30,7 +30,7 @@ from ..diagnostics import Diagnostic, has_errors
 from ..index import Index, IndexMark
 from ..markdown import ParsedChapter
 from .labels import IdRegistry
-from .model import FloatNumber, Heading, Note, ResolvedBook, ResolvedChapter
+from .model import CitationHTML, FloatNumber, Heading, Note, ResolvedBook, ResolvedChapter
 from .walk import Visit
 
 
@@ -39,9 +39,9 @@ class BookCitations:
     """Every citation of the book as the style formats it (``citations.py``)."""
 
     note_style: bool  # the style puts citations in footnotes
-    html: Mapping[str, tuple[str, ...]]  # "print"/"screen" -> html per placed citation
-    # "print"/"screen" -> the author's name kept in the sentence, per citation ("" or missing: none)
-    in_text: Mapping[str, tuple[str, ...]]
+    html: tuple[CitationHTML, ...]  # per placed citation
+    # per placed citation, the author's name kept in the sentence ("" when none)
+    names: tuple[CitationHTML, ...]
     bibliography: tuple[tuple[str, str], ...]  # (key, html) in the style's order
     bibliography_title: str
 
