@@ -7,6 +7,9 @@ render stage nothing about which pass made the number). markdown-it-py's own plu
 they found in ``token.meta`` the same way (the footnote plugin's ``id`` and ``label``, our
 citation plugin's ``Citation``); resolve adds one entry, a frozen :class:`Decided` under one
 key, written by :func:`decide` and read by :func:`decided`, so both ends are type-checked.
+Stable keys (chapter and token position) were the other choice; but markdown-it's renderer hands
+a rule only the inline run it is in and an index into it, so every rule would have had to work
+out where that run sits in the chapter before it could look anything up.
 
 The parser's own fields are never changed: a ``ParsedChapter`` still reads as parsed.
 """
@@ -24,7 +27,8 @@ KEY = "treatypress"  # the one entry resolve adds to token.meta
 
 @dataclass(frozen=True)
 class Decided:
-    """Every field is set by one pass (named after it) on the tokens it names; "" or None elsewhere."""
+    """Each field is set by the pass module its comment names, on the tokens it names; "" or None
+    on every other token."""
 
     heading_id: str = ""  # headings: heading_open -> its element id, unique in the book
     mark_anchor: str = ""  # index_marks: span_open / div open of an index mark -> its anchor id

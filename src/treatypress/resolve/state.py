@@ -69,6 +69,8 @@ class ChapterState:
 
 @dataclass
 class ResolveState:
+    """The book while the passes run; each field says which pass fills it, if only one does."""
+
     config: BookConfig
     parsed: Sequence[ParsedChapter]
     cache: Cache
@@ -82,7 +84,7 @@ class ResolveState:
     anchor_chapter: dict[str, int] = field(default_factory=dict)  # element id -> chapter index
     floats: dict[str, FloatNumber] = field(default_factory=dict)  # element id -> figure/table number
     citations: BookCitations | None = None  # format_citations pass
-    indexes: tuple[Index, ...] = ()  # build_indexes pass
+    indexes: tuple[Index, ...] = ()  # indexes pass
     stopped: bool = False  # a pass found what leaves nothing to resolve further (no bibliography)
 
     def result(self) -> ResolvedBook | None:
