@@ -16,8 +16,6 @@ from .walk import Visit
 def languages(state: ResolveState, chapter: ChapterState, visit: Visit) -> None:
     """``lang=`` on a span or div gets the same check as [book] language and front matter lang."""
     token = visit.token
-    if token.type not in ("span_open", DIV_OPEN):
-        return
     lang = (div_attrs(token) if token.type == DIV_OPEN else token.attrs).get("lang")
     wrong = language_tag(lang) if lang is not None else None
     if wrong:
@@ -29,8 +27,6 @@ def images(state: ResolveState, chapter: ChapterState, visit: Visit) -> None:
     """An image is a file inside the book folder (or a small data: image); in the accessible
     variant it must say what it shows."""
     token = visit.token
-    if token.type != "image":
-        return
     config, rel, text = state.config, chapter.rel, chapter.text
     src = token.attrGet("src") or ""
     if config.pdf.variant == "accessible" and not token.attrGet("alt"):

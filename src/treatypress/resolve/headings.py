@@ -64,8 +64,6 @@ def chapter_title(state: ResolveState, chapter: ChapterState) -> None:
 def raw_html_ids(state: ResolveState, chapter: ChapterState, visit: Visit) -> None:
     """Ids written in raw HTML are ids too: one that repeats another is an error."""
     token = visit.token
-    if token.type not in ("html_inline", "html_block"):
-        return
     for raw_id in _RAW_IDS.findall(token.content):
         _, problem = state.ids.explicit(html.unescape(raw_id),
                                         locate(chapter.rel, chapter.text, visit.block or token, f'id="{raw_id}"'))

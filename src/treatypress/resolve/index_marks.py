@@ -23,8 +23,6 @@ from .walk import Visit
 def span_marks(state: ResolveState, chapter: ChapterState, visit: Visit) -> None:
     """A bracketed span with ``.idx`` or ``idx=``: its anchor marks the page it lands on."""
     token = visit.token
-    if token.type != "span_open":
-        return
     attrs = {k: str(v) for k, v in token.attrs.items()}
     if is_index_mark(attrs):
         _mark(state, chapter, token, visit.block, attrs, _span_text(visit), is_range=False)
@@ -75,12 +73,10 @@ def _mark(state: ResolveState, chapter: ChapterState, token: Token, block: Token
 
 def _span_text(visit: Visit) -> str:
     """The plain text inside a bracketed span, for a ``.idx`` mark's heading."""
-    token, block = visit.token, visit.block
-    children = block.children or [] if block is not None else []
-    # Tokens compare equal by value, so two identical spans would be confused: find by identity.
-    start = next(i for i, child in enumerate(children) if child is token)
+    children = visit.block.children or [] if visit.block is not None else []
     depth, parts = 0, []
-    for child in children[start + 1:]:
+    # from the span's own place: searching for it made a paragraph of many marks quadratic
+    for child in (children[i] for i in range(visit.position + 1, len(children))):
         if child.type == "span_open":
             depth += 1
         elif child.type == "span_close":

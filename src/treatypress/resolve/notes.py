@@ -24,8 +24,6 @@ def footnote_calls(state: ResolveState, chapter: ChapterState, visit: Visit) -> 
     """A written note's call gets the chapter's next number; a second call of the same note is an
     error (a note is printed once)."""
     token = visit.token
-    if token.type != "footnote_ref":
-        return
     rel, text = chapter.rel, chapter.text
     label = token.meta.get("label")
     if token.meta.get("subId", 0) > 0:
@@ -43,8 +41,6 @@ def citation_calls(state: ResolveState, chapter: ChapterState, visit: Visit) -> 
     through the whole book); in the text, not inside a note, it also makes a note of its own,
     which the in_text_notes pass takes back if the style turns out to be an in-text one."""
     token = visit.token
-    if token.type != "citation":
-        return
     in_note = visit.in_note is not None
     number = len(chapter.notes) if in_note else len(chapter.notes) + 1
     done = sum(len(c.notes) for c in state.chapters)
@@ -59,7 +55,7 @@ def citation_calls(state: ResolveState, chapter: ChapterState, visit: Visit) -> 
 def undefined_footnotes(state: ResolveState, chapter: ChapterState, visit: Visit) -> None:
     """``[^label]`` left as text: the parser found no definition for it."""
     token = visit.token
-    if token.type != "text" or "[^" not in token.content:
+    if "[^" not in token.content:
         return
     label = token.content[token.content.index("[^"):].split("]")[0] + "]"
     state.problems.append(error("footnote-undefined", f"footnote {label} has no definition",

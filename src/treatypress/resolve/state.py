@@ -5,8 +5,8 @@ listed in ``__init__.py`` in the order they run:
 
 * a book pass, ``(state) -> None``, over the whole book (format the citations, build indexes);
 * a chapter pass, ``(state, chapter) -> None``, run for each chapter in reading order;
-* a token rule, ``(state, chapter, visit) -> None``, called for every token of a chapter in
-  reading order (a note's body where its call is), one rule after another for each token.
+* a token rule, ``(state, chapter, visit) -> None``, called for each token of a chapter of the
+  types listed with it, in reading order (a note's body where its call is).
 
 Chapters are resolved one after the other, each with all its chapter passes, because the order
 in which ids are handed out is the order a reader meets them (an automatic heading id steps
