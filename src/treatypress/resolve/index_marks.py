@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from itertools import islice
 
 from markdown_it.token import Token
 
@@ -76,7 +77,7 @@ def _span_text(visit: Visit) -> str:
     children = visit.block.children or [] if visit.block is not None else []
     depth, parts = 0, []
     # from the span's own place: searching for it made a paragraph of many marks quadratic
-    for child in (children[i] for i in range(visit.position + 1, len(children))):
+    for child in islice(children, visit.position + 1, None):
         if child.type == "span_open":
             depth += 1
         elif child.type == "span_close":
