@@ -2,7 +2,7 @@
 #   make new    -> writes a new book into my-book/ (or BOOK=folder)
 #   make serve  -> shows it at http://127.0.0.1:8000/, updated as you save (BOOK=..., PORT=...)
 #   make book   -> builds the default book into dist/
-#   make test   -> lints (ruff), type-checks (mypy --strict) and runs the whole test suite
+#   make test   -> lints (ruff), type-checks (mypy --strict, the package and its tests) and runs the whole test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
@@ -22,7 +22,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/mypy src
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 bench: $(STAMP)

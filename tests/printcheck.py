@@ -35,7 +35,7 @@ def lines(page: pdfplumber.page.Page) -> list[Line]:
     """Text lines (words grouped by baseline), excluding nothing."""
     rows: dict[int, list[dict[str, object]]] = defaultdict(list)
     for word in page.extract_words(keep_blank_chars=False, extra_attrs=["size"]):
-        rows[round(float(word["bottom"]))].append(word)  # type: ignore[arg-type]
+        rows[round(float(word["bottom"]))].append(word)
     out = []
     for _, words in sorted(rows.items()):
         words.sort(key=lambda w: float(w["x0"]))  # type: ignore[arg-type]

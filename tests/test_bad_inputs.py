@@ -23,7 +23,7 @@ import pytest
 from treatypress.cli import main
 
 BOOKS = Path(__file__).resolve().parent / "books"
-Mutation = Callable[[Path], None]
+Mutation = Callable[[Path], object]  # what it returns is ignored
 TOML = "manuscript/book.toml"
 PREFACE = "manuscript/00-preface.md"
 FIRST = "manuscript/01-first.md"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
@@ -18,7 +20,7 @@ def parser() -> MarkdownIt:
 
 
 def cites(src: str) -> list[tuple[str, Citation]]:
-    env: dict = {}
+    env: dict[str, Any] = {}
     found: list[tuple[str, Citation]] = []
 
     def walk(tokens: list[Token]) -> None:

@@ -114,7 +114,7 @@ def _words(node: Any) -> str:
         return "".join(_words(n) for n in node)
     if not isinstance(node, dict):
         return ""
-    kind, content = node["t"], node.get("c")
+    kind, content = node["t"], node.get("c", [])
     if kind == "Str":
         return str(content)
     if kind in ("Space", "SoftBreak", "LineBreak"):

@@ -54,7 +54,7 @@ def test_python_dash_m_works_the_same() -> None:
 
 def test_every_command_and_option_is_in_the_readme() -> None:
     commands = parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    for name, sub in commands.items():
+    for name, sub in commands.items():  # type: ignore[union-attr]
         assert f"treatypress {name}" in README, f"command {name} is not in the README"
         for action in sub._actions:
             for flag in action.option_strings:

@@ -45,7 +45,8 @@ def _citing_notes(built: Built) -> list[ElementTree.Element]:
 
 
 def _settings() -> dict[str, object]:
-    return tomllib.loads((REPO / "manuscript" / "book.toml").read_text(encoding="utf-8"))["citations"]
+    citations: dict[str, object] = tomllib.loads((REPO / "manuscript" / "book.toml").read_text(encoding="utf-8"))["citations"]
+    return citations
 
 
 def test_the_default_book_builds_without_warnings(default_book: Built) -> None:

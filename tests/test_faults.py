@@ -263,7 +263,7 @@ def test_a_manuscript_over_the_limit_is_refused_at_once(book_copy: Path, tmp_pat
     paragraph = "A paragraph of a chapter far too long for one booklet, repeated. " * 10 + "\n\n"
     chapter.write_text(text + paragraph * (MAX_MANUSCRIPT_BYTES // len(paragraph) + 1), encoding="utf-8")
     out = tmp_path / "dist"
-    progress = []
+    progress: list[str] = []
     assert build_stages(book_copy, out, progress) and progress == ["config", "manuscript"]  # no parse, no layout
     assert main(["build", str(book_copy), "--format", "pdf", "--quiet", "--out", str(out)]) == 1
     err = capsys.readouterr().err

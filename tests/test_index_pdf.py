@@ -44,7 +44,7 @@ POINTS = [
 
 
 def body_html() -> tuple[str, list[tuple[dict[str, str], str, str, str | None]]]:
-    marks = []
+    marks: list[tuple[dict[str, str], str, str, str | None]] = []
     pages: dict[int, list[str]] = {n: [] for n in range(1, 7)}
     for n, (page, text, idx) in enumerate(POINTS, 1):
         attrs = {"idx": idx} if idx else {"class": "idx"}

@@ -26,7 +26,7 @@ def book(*specs: tuple[dict[str, str], str] | tuple[dict[str, str], str, str]) -
     marks: list[IndexMark] = []
     for n, spec in enumerate(specs, 1):
         attrs, text = spec[0], spec[1]
-        end = spec[2] if len(spec) == 3 else None  # type: ignore[misc]
+        end = spec[2] if len(spec) == 3 else None
         mark, _ = parse_mark(attrs, text, f"m{n}", end, Location("manuscript/01.md", n), section=f"§{n}")
         assert mark is not None
         marks.append(mark)

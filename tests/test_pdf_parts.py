@@ -168,7 +168,8 @@ def _tagged(path: Path) -> dict[str, Any]:
 
 
 def _pdf(result: Any) -> Path:
-    return next(p for p in result.written if p.suffix == ".pdf" and "imposed" not in p.name)
+    path: Path = next(p for p in result.written if p.suffix == ".pdf" and "imposed" not in p.name)
+    return path
 
 
 @pytest.mark.parametrize("book,variant,jobs", [

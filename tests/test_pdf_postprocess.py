@@ -38,7 +38,8 @@ def numbered_pages(count: int, page_css: str = "size: A5") -> bytes:
         ".n:last-child { break-after: auto }"
         "</style></head><body>" + pages + "</body></html>"
     )
-    return weasyprint.HTML(string=html).write_pdf()
+    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
+    return pdf
 
 
 BOOK_HTML = """<!doctype html><html lang="en"><head><title>A treaty</title>
@@ -61,7 +62,8 @@ BOOK_LABELS_READ = ["i", "ii", "iii", "1", "2", "3", "4"]
 
 @pytest.fixture(scope="module", params=["pdf/ua-1", "pdf/x-4", "pdf/a-3b"])
 def book_pdf(request: pytest.FixtureRequest) -> bytes:
-    return weasyprint.HTML(string=BOOK_HTML).write_pdf(pdf_variant=request.param)
+    pdf: bytes = weasyprint.HTML(string=BOOK_HTML).write_pdf(pdf_variant=request.param)
+    return pdf
 
 
 # --- page labels ----------------------------------------------------------------------
@@ -107,9 +109,9 @@ def test_labels_keep_tagged_pdf_structure() -> None:
     pdf = weasyprint.HTML(string=BOOK_HTML).write_pdf(pdf_variant="pdf/ua-1")
     with pikepdf.open(io.BytesIO(add_page_labels(pdf, BOOK_LABELS))) as after:
         root = after.Root
-        assert root.MarkInfo.Marked is True
+        assert bool(root.MarkInfo.Marked) is True
         assert str(root.Lang) == "en"
-        assert root.ViewerPreferences.DisplayDocTitle is True
+        assert bool(root.ViewerPreferences.DisplayDocTitle) is True
         assert "/ParentTree" in root.StructTreeRoot
         assert [int(page.obj.StructParents) for page in after.pages] == list(
             range(len(after.pages))
@@ -137,7 +139,7 @@ def test_labels_are_deterministic_and_keep_the_permanent_id(book_pdf: bytes) -> 
     if "/ID" in before.trailer:  # WeasyPrint writes none for pdf/ua-1
         # qpdf keeps the first (permanent) identifier and derives the second from the
         # content, so it is stable across runs (checked by the equality above).
-        assert after.trailer["/ID"][0] == before.trailer["/ID"][0]
+        assert after.trailer["/ID"][0] == before.trailer["/ID"][0]  # type: ignore[index]
     assert after.metadata == before.metadata
 
 

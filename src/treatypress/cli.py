@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import FORMATS, BuildOptions, build
+from .build import BuildOptions, build
 from .config import SettingSpec, check_value, flags
 from .diagnostics import BuildFailed, Diagnostic, Severity
 from .progress import Progress, Silent, StageLines, plural
+from .targets.registry import FORMATS
 
 
 def _formats(value: str) -> tuple[str, ...]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,9 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from .markdown.divs import DIV_CLOSE, DIV_OPEN, div_attrs
-from .numbering import FloatNumbers, book_floats
 from .resolve import Note, ResolvedBook, ResolvedChapter
+from .resolve.decisions import decided
+from .resolve.floats import figure_image
 from .resolve.walk import footnote_bodies, main_tokens
 
 TARGETS = ("print", "epub", "web")
@@ -36,11 +36,6 @@ class WriterContext:
     target: str  # "print", "epub" or "web"
     asset_url: Callable[[Path], str]  # a file in the book folder -> its URL in this target
     href: Callable[[str], str]  # an element id -> a link to it in this target
-
-    @cached_property
-    def floats(self) -> FloatNumbers:
-        """Figure and table numbers through the whole book (numbering.py)."""
-        return book_floats(self.book.chapters)
 
 
 class _Renderer(RendererHTML):
@@ -59,20 +54,20 @@ class _Renderer(RendererHTML):
         """Pandoc's rule for note citations: the call swallows the space before it and goes after
         the punctuation that follows ("recognised [@a]." -> "recognised.¹")."""
         out: list[str] = []
-        moved: dict[int, int] = {}
+        moved: dict[int, int] = {}  # position of a text token -> how much punctuation went before the call
         env["after_call"] = False
         for position, token in enumerate(tokens):
             author_in_text = token.type == "citation" and token.meta["citation"].author_in_text
-            if token.type == "citation" and id(token) in self.ctx.book.note_calls and not author_in_text:
+            if token.type == "citation" and decided(token).note is not None and not author_in_text:
                 out = ["".join(out).rstrip()]
                 following = tokens[position + 1] if position + 1 < len(tokens) else None
                 if following is not None and following.type == "text":
                     punctuation = _PUNCTUATION.match(following.content)
                     if punctuation:
                         out.append(escape(punctuation.group(), quote=False))
-                        moved[id(following)] = punctuation.end()
-            if id(token) in moved:
-                rest = token.content[moved[id(token)]:]
+                        moved[position + 1] = punctuation.end()
+            if position in moved:
+                rest = token.content[moved[position]:]
                 out.append(escape(rest, quote=False))
                 if not rest:
                     continue  # the punctuation went before the call: the next call still follows it
@@ -81,7 +76,7 @@ class _Renderer(RendererHTML):
             else:
                 out.append(self.renderToken(tokens, position, options, env))
             # Two calls side by side would read as one number ("34"): the second gets a comma.
-            env["after_call"] = id(token) in self.ctx.book.note_calls
+            env["after_call"] = decided(token).note is not None
         return "".join(out)
 
     def _softbreak(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -92,7 +87,7 @@ class _Renderer(RendererHTML):
     # --- headings, spans, divs -------------------------------------------------------------
     def _heading_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
-        element_id = self.ctx.book.heading_ids.get(id(token), "")
+        element_id = decided(token).heading_id
         return f'<{token.tag}{self._attrs(token.attrs, element_id)}{self._line(token)}>'
 
     def _line(self, token: Token) -> str:
@@ -104,21 +99,21 @@ class _Renderer(RendererHTML):
 
     def _span_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
-        anchor = self.ctx.book.mark_anchors.get(id(token))
+        anchor = decided(token).mark_anchor
         attrs = dict(token.attrs)
         if anchor and "id" in attrs:  # the span keeps its own id; the mark gets an empty anchor
             return f'<span id="{anchor}"></span><span{self._attrs(attrs)}>'
-        return f"<span{self._attrs(attrs, anchor or '')}>"
+        return f"<span{self._attrs(attrs, anchor)}>"
 
     def _span_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return "</span>"
 
     def _div_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
-        return f"<div{self._attrs(div_attrs(token), self.ctx.book.mark_anchors.get(id(token), ''))}>\n"
+        return f"<div{self._attrs(div_attrs(token), decided(token).mark_anchor)}>\n"
 
     def _div_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        end = self.ctx.book.mark_anchors.get(id(tokens[idx]))
+        end = decided(tokens[idx]).range_end
         return (f'<span class="range-end" id="{end}"></span>' if end else "") + "</div>\n"
 
     def _attrs(self, attrs: dict[str, Any], element_id: str = "") -> str:
@@ -138,17 +133,16 @@ class _Renderer(RendererHTML):
 
     # --- notes and citations ---------------------------------------------------------------
     def _footnote_ref(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        note = self.ctx.book.note_calls.get(id(tokens[idx]))
+        note = decided(tokens[idx]).note
         return self._call(note, options, env) if note else ""
 
     def _citation(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        token = tokens[idx]
-        note = self.ctx.book.note_calls.get(id(token))
-        if note:
+        found = decided(tokens[idx])
+        if found.note:
             # "@senn1962 put it sharply": the name stays in the sentence, the note follows it
-            name = self.ctx.book.citation_in_text[_style_target(self.ctx.target)].get(id(token), "")
-            return name + self._call(note, options, env)
-        return self.ctx.book.citation_html[_style_target(self.ctx.target)].get(id(token), "")
+            name = found.name_in_text.for_target(self.ctx.target) if found.name_in_text else ""
+            return name + self._call(found.note, options, env)
+        return found.citation.for_target(self.ctx.target) if found.citation else ""
 
     def _call(self, note: Note, options: Any, env: Any) -> str:
         follows = env.get("after_call", False)
@@ -165,7 +159,7 @@ class _Renderer(RendererHTML):
         """A note's text: paragraphs as ``<br>``-joined runs in print (a float cannot hold blocks,
         WeasyPrint#1833), as ``<p>`` on screens."""
         if note.citation is not None:
-            html = self.ctx.book.note_citation_html[_style_target(self.ctx.target)][note.citation]
+            html = self.ctx.book.citations[note.citation].for_target(self.ctx.target)
             return html if inline else f"<p>{html}</p>"
         blocks = self.bodies.get(note.footnote or 0, [])
         if not inline:
@@ -178,9 +172,9 @@ class _Renderer(RendererHTML):
     # --- figures, images, tables -----------------------------------------------------------
     # --- cross-references to figures and tables -------------------------------------------
     def _link_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        """``[](#fig-x)`` prints "figure 3", ``[Figure](#fig-x)`` "Figure 3" (numbering.py)."""
+        """``[](#fig-x)`` prints "figure 3", ``[Figure](#fig-x)`` "Figure 3" (resolve/floats.py)."""
         href = str(tokens[idx].attrGet("href") or "")
-        number = self.ctx.floats.by_id.get(href[1:]) if href.startswith("#") else None
+        number = self.ctx.book.floats.get(href[1:]) if href.startswith("#") else None
         if number is None:
             return self.renderToken(tokens, idx, options, env)
         following = tokens[idx + 1: idx + 3]
@@ -188,29 +182,25 @@ class _Renderer(RendererHTML):
         if following and following[0].type == "text" and len(following) > 1 and following[1].type == "link_close" \
                 and len(following[0].content.split()) == 1:
             word = following[0].content
-            env.setdefault("skip", set()).add(id(following[0]))
+            # the word is printed here: the text rule, called next for the token after this one
+            # in the same run, writes nothing for it
+            env["xref_word"] = idx + 1
         elif not following or following[0].type != "link_close":
             return self.renderToken(tokens, idx, options, env)  # a link with its own text stays as written
         return f'<a class="xref" href="{escape(self.ctx.href(href[1:]))}">{escape(number.reference(word), quote=False)}'
 
     def _text(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        if id(tokens[idx]) in env.get("skip", ()):
+        if env.get("xref_word") == idx:
+            del env["xref_word"]
             return ""
         return escapeHtml(tokens[idx].content)
 
     def _label(self, token: Token) -> str:
-        number = self.ctx.floats.by_token.get(id(token))
+        number = decided(token).float_number
         return f'<span class="float-label">{number.caption_label}</span> ' if number else ""
 
-    def _figure_image(self, tokens: Sequence[Token], idx: int) -> Token | None:
-        inline = tokens[idx + 1] if idx + 1 < len(tokens) else None
-        children = inline.children if inline is not None and inline.type == "inline" else None
-        if children and len(children) == 1 and children[0].type == "image" and children[0].children:
-            return children[0]
-        return None
-
     def _paragraph_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        image = self._figure_image(tokens, idx)
+        image = figure_image(tokens, idx)
         if image is None:
             if self.ctx.target == "print" and not tokens[idx].attrs and not tokens[idx].hidden:
                 return f"<p{self._line(tokens[idx])}>"
@@ -251,11 +241,6 @@ class _Renderer(RendererHTML):
 
     def _table_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return "</table>\n</div>\n"
-
-
-def _style_target(target: str) -> str:
-    """Print keeps ibid.; a screen note pops up alone, so ibid. is spelled out there."""
-    return "print" if target == "print" else "screen"
 
 
 @dataclass(frozen=True)

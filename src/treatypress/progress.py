@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Protocol, TextIO, runtime_checkable
 
 
@@ -21,6 +22,27 @@ class Progress(Protocol):
     def start(self, stage: str) -> None: ...
 
     def finish(self, stage: str, seconds: float) -> None: ...
+
+
+class Stages:
+    """Times each named stage and tells the progress display (WeasyPrint's "Step N" habit).
+
+    ``build()`` and the targets name their own stages through the one instance a build makes."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self.progress.start(name)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            seconds = time.perf_counter() - start
+            self.timings[name] = self.timings.get(name, 0.0) + seconds
+            self.progress.finish(name, seconds)
 
 
 class Started:

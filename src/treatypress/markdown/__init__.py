@@ -33,7 +33,8 @@ from .ranges import number_ranges_plugin
 
 @dataclass(frozen=True)
 class ParsedChapter:
-    """A chapter as markdown-it tokens; the tokens are read-only from here on."""
+    """A chapter as markdown-it tokens; what the parser made is read-only from here on (the
+    resolve stage adds its decisions in one ``token.meta`` entry: resolve/decisions.py)."""
 
     source: ChapterSource
     tokens: tuple[Token, ...]

@@ -1,4 +1,5 @@
-"""Handouts are resolved with the book (so ``check`` sees their problems), each on its own.
+"""Handouts are resolved with the book (so ``check`` sees their problems), each on its own, by
+the same passes (``resolve()`` on a book of one chapter).
 
 A handout cites as if nothing came before it (its first citation of a work is a full note even
 if the book cited the work before). It reports what is wrong in it: the bibliography file's own

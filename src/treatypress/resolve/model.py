@@ -1,8 +1,8 @@
-"""The values the resolve stage hands to the render stage (frozen; tokens are keyed by identity).
+"""The values the resolve stage hands to the render stage (frozen).
 
-markdown-it tokens are the parser's objects; rather than writing into them, every decision the
-resolve stage takes about a token (its id, its note number, its citation text) is kept in a map
-keyed by ``id(token)``. The tokens live as long as the ``ParsedChapter`` that holds them.
+What resolve decided about one token (a heading's id, the note a call calls, a citation's text,
+an index mark's anchor, a figure's number) is on that token (``decisions.py``); what is about the
+book as a whole (notes per chapter, indexes, bibliography, which chapter holds an id) is here.
 """
 
 from __future__ import annotations
@@ -14,6 +14,35 @@ from ..config import BookConfig
 from ..diagnostics import Location
 from ..index import Index, IndexMark
 from ..markdown import ParsedChapter
+
+
+@dataclass(frozen=True)
+class FloatNumber:
+    """A figure's or a table's number, in reading order through the whole book (``floats.py``)."""
+
+    kind: str  # "figure" or "table"
+    number: int
+
+    @property
+    def caption_label(self) -> str:
+        return f"{self.kind.capitalize()} {self.number}."
+
+    def reference(self, word: str = "") -> str:
+        """What a reference prints: "figure 3", or the author's own word before the number."""
+        return f"{word or self.kind} {self.number}"
+
+
+@dataclass(frozen=True)
+class CitationHTML:
+    """A citation as formatted, in both forms: print keeps "ibid."; a screen note pops up alone,
+    so there it is spelled out."""
+
+    printed: str
+    screen: str
+
+    def for_target(self, target: str) -> str:
+        """The form for a target: "print", "epub" or "web"."""
+        return self.printed if target == "print" else self.screen
 
 
 @dataclass(frozen=True)
@@ -60,17 +89,11 @@ class ResolvedChapter:
 class ResolvedBook:
     config: BookConfig
     chapters: tuple[ResolvedChapter, ...]
-    heading_ids: Mapping[int, str]  # id(heading_open token) -> element id
-    note_calls: Mapping[int, Note]  # id(footnote_ref or citation token) -> the note it calls
-    citation_html: Mapping[str, Mapping[int, str]]  # "print"/"screen" -> id(citation token) -> html
-    note_citation_html: Mapping[str, tuple[str, ...]]  # "print"/"screen" -> html per citation index
-    # "print"/"screen" -> id(citation token) -> the author's name that stays in the sentence for
-    # an @key citation in a note style ("Senn¹ put it sharply"); absent for other citations
-    citation_in_text: Mapping[str, Mapping[int, str]]
-    mark_anchors: Mapping[int, str]  # id(span_open / div token) -> anchor id of an index mark
+    citations: tuple[CitationHTML, ...]  # every citation as formatted, in reading order (Note.citation)
     marks: tuple[IndexMark, ...]
     indexes: tuple[Index, ...]
     bibliography: tuple[tuple[str, str], ...]  # (key, html) in the style's order
     bibliography_title: str
     note_style: bool  # citations become footnotes
     anchor_chapter: Mapping[str, int]  # every element id -> chapter index (for EPUB links)
+    floats: Mapping[str, FloatNumber]  # element id of a figure or table -> its number (cross-references)

@@ -19,6 +19,7 @@ class Visit:
     token: Token  # an inline child token (or a block token for divs and headings)
     block: Token | None  # the inline block token holding it, for its line map
     in_note: int | None  # footnote plugin id when inside a footnote body
+    position: int = 0  # the token's place among the block's children (0 for a block token)
 
 
 def footnote_bodies(tokens: tuple[Token, ...]) -> dict[int, list[Token]]:
@@ -58,8 +59,8 @@ def reading_order(chapter: ParsedChapter) -> Iterator[Visit]:
 def _walk(blocks: list[Token], bodies: dict[int, list[Token]], in_note: int | None) -> Iterator[Visit]:
     for block in blocks:
         if block.type == "inline":
-            for child in block.children or ():
-                yield Visit(child, block, in_note)
+            for position, child in enumerate(block.children or ()):
+                yield Visit(child, block, in_note, position)
                 if child.type == "footnote_ref" and child.meta.get("subId", 0) == 0:
                     yield from _walk(bodies.get(child.meta["id"], []), bodies, child.meta["id"])
         else:

@@ -13,9 +13,11 @@ import mimetypes
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from markupsafe import Markup
 
+from ..config import BookConfig
 from ..index import PageRef, render_linked
 from ..pagelist import PageStart, PrintPages, insert_markers, marker
 from ..pdf.pagemap import PageMap, page_refs
@@ -24,6 +26,7 @@ from ..resolve import ResolvedBook
 from ..styles import Styles
 from . import Artifact
 from .archive import EPUB_MIMETYPE, reproducible_zip
+from .base import Built, PrintUse, Work
 from .cover import make_cover
 from .fontsubset import subset_font, used_characters
 from .links import live_links
@@ -40,6 +43,25 @@ MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".w
                ".gif": "image/gif", ".webp": "image/webp", ".css": "text/css",
                ".xhtml": "application/xhtml+xml"}
 MATTER = {"front": "frontmatter", "body": "bodymatter", "back": "backmatter"}
+
+
+class EpubTarget:
+    name: ClassVar[str] = "epub"
+    provides_print: ClassVar[bool] = False
+    needs_handouts: ClassVar[bool] = False
+
+    def print_use(self, config: BookConfig) -> PrintUse:
+        # [epub] print_page_numbers: the index's locators and the page list follow the print
+        # edition when the build makes it (auto), always (always), or never (never)
+        return {"auto": PrintUse.IF_MADE, "always": PrintUse.REQUIRED}.get(config.epub.print_page_numbers,
+                                                                           PrintUse.NONE)
+
+    def build(self, work: Work) -> Built:
+        edition = work.print_edition
+        with work.stages.stage(self.name):
+            artifact = build_epub(work.book, edition.page_map if edition else None,
+                                  edition.print_pages if edition else None)
+        return Built((artifact,), ())
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
+from typing import ClassVar
 
 import weasyprint
 from markupsafe import Markup
@@ -28,8 +29,25 @@ from ..render import book_context, environment, render, render_chapters
 from ..resolve.handouts import ResolvedHandout
 from ..styles import Styles
 from . import Artifact
+from .base import Built, PrintUse, Work
 
 PAPER = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
+
+
+class HandoutsTarget:
+    name: ClassVar[str] = "handouts"
+    provides_print: ClassVar[bool] = False
+    needs_handouts: ClassVar[bool] = True
+
+    def print_use(self, config: BookConfig) -> PrintUse:
+        return PrintUse.NONE  # a handout stands alone: no page numbers of the book
+
+    def build(self, work: Work) -> Built:
+        if not work.handouts:
+            return Built((), ())  # no stage, no font set-up, for a book without handouts
+        with work.stages.stage(self.name):
+            sheets, found = build_handouts(work.config, work.handouts, work.fonts.get())
+        return Built(tuple(sheets), found)
 
 
 def build_handouts(config: BookConfig, handouts: Sequence[ResolvedHandout],

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 from markupsafe import Markup
 
+from ..config import BookConfig
 from ..index import PageRef, render_linked
 from ..pagelist import PageStart, PrintPages, insert_markers, marker
 from ..pdf.pagemap import PageMap, page_refs
@@ -21,11 +23,28 @@ from ..render import book_context, environment, render, render_chapters
 from ..resolve import Note, ResolvedBook
 from ..styles import BUILTIN, Styles
 from . import Artifact
+from .base import Built, PrintUse, Work
 from .fontsubset import subset_font, used_characters
 from .links import live_links
 
 _EPUB_TYPE = re.compile(r' epub:type="[^"]*"')
 _HEADING_OR_ID = re.compile(r'<h[12]\b[^>]*>|\bid="([^"]+)"')
+
+
+class WebTarget:
+    name: ClassVar[str] = "html"
+    provides_print: ClassVar[bool] = False
+    needs_handouts: ClassVar[bool] = False
+
+    def print_use(self, config: BookConfig) -> PrintUse:
+        return PrintUse.IF_MADE  # printed pages in the index when the PDF is made, else § numbers
+
+    def build(self, work: Work) -> Built:
+        edition = work.print_edition
+        with work.stages.stage(self.name):
+            files = build_web(work.book, edition.page_map if edition else None,
+                              edition.print_pages if edition else None)
+        return Built(tuple(files), ())
 
 
 def build_web(book: ResolvedBook, layout: PageMap | None = None, pages: PrintPages | None = None
