@@ -105,6 +105,7 @@ def _tagged(path: Path) -> dict[str, Any]:
             own, links, inner = [], [], []
             for kid in element.K:
                 if isinstance(kid, int):
+                    assert page is not None
                     own.append(text.get((page, kid), ""))
                 elif kid.get("/Type") == "/OBJR":
                     assert pages[kid.Pg.objgen] == page
