@@ -187,6 +187,7 @@ def test_parts_join_into_the_one_process_pdf(tmp_path: Path, book: Path, variant
     assert not [d for d in parts.diagnostics if d.code.startswith("footnote")]
     one_texts, parts_texts = _texts(_pdf(one)), _texts(_pdf(parts))
     assert len(parts_texts) == len(one_texts)
+    assert one.pages == parts.pages == len(one_texts), "the build reports the PDF's own page count"
     for number, (expected, got) in enumerate(zip(one_texts, parts_texts, strict=True), 1):
         assert got == expected, f"page {number} differs"
     expected_structure, got_structure = _structure(_pdf(one)), _structure(_pdf(parts))

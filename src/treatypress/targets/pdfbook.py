@@ -50,8 +50,9 @@ class PdfTarget:
             artifact, found, print_pages = pdf.build_pdf(work.book, layout, variant, fonts)
         if artifact is None or has_errors(found):
             return Built((), found)
-        edition = PrintEdition(layout.page_map, print_pages, len(layout.document.pages),
-                               laid_out=layout_count.pages + pdf_count.pages)
+        # the PDF's pages: the body's layout, its index placeholder replaced by the index's pages
+        pages = len(print_pages.starts) if print_pages else len(layout.document.pages)
+        edition = PrintEdition(layout.page_map, print_pages, pages, laid_out=layout_count.pages + pdf_count.pages)
         del layout  # WeasyPrint's boxes are the bulk of the build's memory
         return Built(self._imposed(work, artifact) if work.kept else (), found, edition)
 
