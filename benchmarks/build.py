@@ -3,7 +3,7 @@
     python benchmarks/build.py            # both books, each in a fresh process
     python benchmarks/build.py --pages 600
 
-For each book, as tagged PDF in one process, untagged in one and in two: the wall time of every
+For each book, as tagged PDF and untagged, each in one process and in two: the wall time of every
 pipeline stage (``build()``'s own timings), the total, the pages, the pages WeasyPrint laid out
 per page printed, and the peak memory of the largest process. ``benchmarks/compare.py`` sets these against the peers.
 """
@@ -97,7 +97,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         books = {"default book": REPO, f"generated book (~{args.pages} pages)": generate(Path(temporary), args.pages)}
         for name, root in books.items():
-            for variant, jobs in (("accessible", 1), ("plain", 1), ("plain", 2)):
+            for variant, jobs in (("accessible", 1), ("accessible", 2), ("plain", 1), ("plain", 2)):
                 env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
                 command = [sys.executable, __file__, "--child", str(root), "--variant", variant, "--jobs", str(jobs)]
                 result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
