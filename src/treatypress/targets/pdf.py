@@ -51,7 +51,7 @@ TYPOGRAPHY_HINTS = {
                  "move it after the next paragraph in the manuscript, and call it by its number, not 'below'",
 }
 LOGGER = logging.getLogger("treatypress.pagefit")
-FIT_PASSES = 2  # layouts spent at most on mending float gaps and short pages
+FIT_PASSES = 6  # layouts spent at most on mending float gaps and short pages (one fault per chapter a pass)
 VARIANTS = {"plain": None, "accessible": "pdf/ua-1", "press": "pdf/x-4"}
 
 
