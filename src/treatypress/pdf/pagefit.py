@@ -5,13 +5,19 @@ document tree before one more layout.
   to the next page and left a hole. As LaTeX's ``[tbp]`` would, the text that follows it fills
   the hole: the figure moves, in the tree, after the block that now reaches across the page
   break (it may pass a section heading, as a LaTeX float does, but stays in its chapter; the
-  text should therefore call it by its number, never "below").
+  text should therefore call it by its number, never "below"). When that text cannot make room
+  for it (none follows, or the figure would not fit after it either), the figure moves up into
+  the page with the hole instead: before the first block beginning there below whose top it
+  fits, or to the head of the page, the paragraph running over from the page before being cut
+  in two where the page begins.
 - **Short page**: a chapter ends with a page of fewer than ``MIN_LINES`` lines. The block ending
   the page before gives that page more lines (a larger ``widows``), or, when it is too short to
   split, moves over whole.
 
-Each mend is an inline ``style`` or a moved element in ``weasyprint.HTML``'s tree, so the next
-layout sees it; what is still wrong afterwards is reported by ``pdf/typography.py``.
+Each mend is an inline ``style``, a moved element or a paragraph cut in two in
+``weasyprint.HTML``'s tree, so the next layout sees it; a mend moves the rest of its chapter, so
+only the first fault of each chapter is mended at a time. What is still wrong after the last
+pass is reported by ``pdf/typography.py``.
 """
 
 from __future__ import annotations
