@@ -359,9 +359,10 @@ def _move(element: Any, parents: dict[Any, Any], *, page: int, chapter: Any, wha
 
 
 def _following(pages: dict[int, PageContent], start: int, chapter: Any, float_element: Any) -> Iterator[BlockOnPage]:
-    """The blocks after the float on its own page. Only these: their heights there are known
-    exactly, so the float lands at the foot of that page or the top of the next one, and a
-    hole they cannot fill shrinks at each pass instead of moving down the chapter."""
+    """The blocks that begin after the float on its own page. Only these: their heights are known
+    (with what of the last one runs on to later pages), so the float lands at the foot of that
+    page or the top of the next one, and a hole they cannot fill shrinks at each pass instead of
+    moving down the chapter."""
     page = pages.get(start)
     if page is None or page.chapter is not chapter:
         return
