@@ -25,7 +25,8 @@ chapters, the default book's bibliography and timeline figure) of about ``pages`
 hard on the printed page (issue 15): paragraphs of every length, headings with year ranges,
 notes with page ranges and URLs, figures and tables at random places, index ranges.
 ``python benchmarks/stressbook.py --book DIR [--pages 300] [--check]`` writes it, builds its
-PDF with treatypress and, with ``--check``, runs the print checks of tests/printcheck.py on it.
+PDF with treatypress and, with ``--check``, runs the print checks of tests/printcheck.py on it
+(pdfplumber reads all ~290 pages several times: the checks take longer than the build).
 """
 
 from __future__ import annotations
@@ -305,8 +306,9 @@ def _md_paragraph(rng: random.Random, chapter: int, counter: list[int]) -> list[
     return [" ".join(sentences), *notes]
 
 
-def stress_book(folder: Path, pages: int = 300, seed: int = 0) -> Path:
-    """Write a book folder of about ``pages`` A5 pages (see the module's docstring)."""
+def stress_book(folder: Path, pages: int = 300, seed: int = 0, only: tuple[int, ...] = ()) -> Path:
+    """Write a book folder of about ``pages`` A5 pages (see the module's docstring). ``only``:
+    write just these chapters (1-based), each as it is in the whole book, for a short test."""
     import shutil
 
     repo = Path(__file__).resolve().parents[1]
@@ -344,6 +346,8 @@ def stress_book(folder: Path, pages: int = 300, seed: int = 0) -> Path:
                     blocks.append(f"| Place | Year | What happened |\n|---|---|---|\n{rows}\n\n"
                                   f"Table: Events of the years {start}–{start + 2}. {{#tbl-s{table}}}\n")
         name = f"{chapter:03d}-chapter.md"
+        if only and chapter not in only:
+            continue
         (manuscript / name).write_text("\n".join(blocks), encoding="utf-8")
         names.append(name)
     (manuscript / "book.toml").write_text(
@@ -359,7 +363,14 @@ def _check_book(folder: Path) -> int:
     import time
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from printcheck import dash_breaks, note_area_problems, short_pages, url_problems  # noqa: PLC0415
+    from printcheck import (  # noqa: PLC0415
+        broken_first_lines,
+        dash_breaks,
+        note_area_problems,
+        short_pages,
+        spread_lines,
+        url_problems,
+    )
 
     from treatypress.build import BuildOptions, build
     from treatypress.diagnostics import BuildFailed
@@ -378,10 +389,14 @@ def _check_book(folder: Path) -> int:
         print(f"  {problem.location}: {problem.code} {problem.message}")
     urls = re.findall(r"url\s*=\s*\{([^}]+)\}", (folder / "references.bib").read_text(encoding="utf-8"))
     failed = 0
-    for name, found in (("notes within the text block", note_area_problems(pdf)),
+    pages = [d.message for d in result.diagnostics if d.code in ("typography-float-gap", "typography-short-page")]
+    for name, found in (("no float gap nor short page (page fitting's own check)", pages),
+                        ("notes within the text block", note_area_problems(pdf)),
                         ("no short pages", short_pages(pdf)),
                         ("no range broken after its en dash", dash_breaks(pdf)),
-                        ("URLs exactly as written", url_problems(pdf, urls))):
+                        ("URLs exactly as written", url_problems(pdf, urls)),
+                        ("no line cut short in mid-paragraph", broken_first_lines(pdf)),
+                        ("no line with its words spread apart", spread_lines(pdf))):
         print(f"{'ok ' if not found else 'FAIL'} {name}" + "".join(f"\n     {f}" for f in found[:10]))
         failed += bool(found)
     return failed

@@ -122,6 +122,16 @@ def joined_text(pdf: Path) -> str:
     return "".join(line.strip() for _, line in all_lines(pdf))
 
 
+def words(pdf: Path) -> tuple[list[str], set[str]]:
+    """The PDF's words in reading order, lower case and letters only, a word hyphenated at a
+    line's end joined again; and the first parts of words hyphenated at a page's end (what
+    follows them there is a note or a folio, so they cannot be joined)."""
+    text = "\n".join(line.strip() for _, line in all_lines(pdf))
+    split = {re.sub(r"[^\w]|\d", "", word).lower() for word in re.findall(r"\S+(?=[\u2010-]\n)", text)}
+    text = re.sub(r"[\u2010-]\n(?=[a-zà-ž])", "", text)
+    return [w for w in (re.sub(r"[^\w]|\d", "", word).lower() for word in text.split()) if w], split
+
+
 def url_problems(pdf: Path, urls: list[str]) -> list[str]:
     """Every URL whose start appears in the PDF must appear whole, exactly as written."""
     text = joined_text(pdf)

@@ -17,7 +17,7 @@ _ID = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
 
 
 def table_captions_plugin(md: MarkdownIt) -> None:
-    md.core.ruler.after("inline", "table_captions", _captions)
+    md.core.ruler.after("smartquotes", "table_captions", _captions)  # the caption gets typographic quotes too
 
 
 def _captions(state: StateCore) -> None:

@@ -28,6 +28,7 @@ class BlockOnPage:
     bottom: float
     lines: int  # line boxes of this block on this page
     continues: bool  # it began on an earlier page
+    text: str = ""  # what its lines print on this page, generated content (note calls) left out
 
     @property
     def tag(self) -> str:
@@ -85,15 +86,27 @@ def _content(number: int, page: weasyprint.Page, seen: set[int]) -> PageContent:
                 sections.append(section)
                 key = id(block.element)
                 if key not in found:
-                    found[key] = [block.element, block.position_y, 0.0, 0, key in seen]
+                    found[key] = [block.element, block.position_y, 0.0, 0, key in seen, ""]
                 entry = found[key]
                 entry[2] = max(entry[2], line.position_y + line.height)
                 entry[3] += 1
+                entry[5] += "".join(_printed(line)) + "\n"
     seen.update(found)
     blocks = tuple(sorted((BlockOnPage(*entry) for entry in found.values()), key=lambda b: b.top))
     section = sections[0] if sections else None
     source = str(section.get("data-source") or "") if section is not None else ""
     return PageContent(number, section, source, top, bottom, blocks)
+
+
+def _printed(box: Any) -> Iterator[str]:
+    """The text of a line's boxes that comes from the document, not from CSS ``content``."""
+    if "::" in getattr(box, "element_tag", ""):
+        return
+    if isinstance(box, boxes.TextBox):
+        yield str(box.text)
+    for child in getattr(box, "children", ()) or ():
+        if not child.is_floated():
+            yield from _printed(child)
 
 
 def _is_block_wrapper(element: Any) -> bool:

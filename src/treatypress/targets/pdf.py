@@ -47,11 +47,12 @@ TYPOGRAPHY_HINTS = {
                         "the heading and what follows it",
     "short-page": "lengthen or shorten the chapter's last paragraphs by a line or two, or put "
                   "'::: {.keep-together}' around its last paragraphs so they move over as one",
-    "float-gap": "the figure or table could not be moved down (a heading or the chapter's end follows it): "
-                 "move it after the next paragraph in the manuscript, and call it by its number, not 'below'",
+    "float-gap": "neither the text after the figure or table nor the text before it could fill the hole (a "
+                 "chapter opening or another float is in the way): move it a paragraph or two earlier or later "
+                 "in the manuscript, and call it by its number, not 'below'",
 }
 LOGGER = logging.getLogger("treatypress.pagefit")
-FIT_PASSES = 2  # layouts spent at most on mending float gaps and short pages
+FIT_PASSES = 6  # layouts spent at most on mending float gaps and short pages (one fault per chapter a pass)
 VARIANTS = {"plain": None, "accessible": "pdf/ua-1", "press": "pdf/x-4"}
 
 
