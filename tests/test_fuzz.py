@@ -3,7 +3,7 @@ with exit 0 or 1 and located messages, never a traceback.
 
 Hypothesis writes a small book folder per example (settings, two chapters, a bibliography) from
 fragments of every syntax we accept, broken and mixed, and runs the real command line on it.
-``FUZZ_EXAMPLES`` sets the number of examples (default 200, a few seconds of CI); the long run
+``FUZZ_EXAMPLES`` sets the number of examples (default 100, about ten seconds of the suite); the long run
 reported for issue 10 used ``FUZZ_EXAMPLES=5000``.
 """
 
@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from treatypress.cli import main
 
 BOX_SVG = (Path(__file__).parent / "books/minimal/manuscript/figures/box.svg").read_bytes()
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 
 # A message line: "path[:line[:col]]: error|warning [code] text"; a hint; the closing summary.
 LOCATED = re.compile(r"\S[^\n]*?: (error|warning) \[[a-z0-9-]+\] \S.*")

@@ -173,15 +173,20 @@ def _pdf(result: Any) -> Path:
     return path
 
 
-@pytest.mark.parametrize("book,variant,jobs", [
-    (BOOKS / "minimal", "plain", 2),
-    (REPO, "plain", 3),
-    (BOOKS / "minimal", "accessible", 2),
-    (REPO, "accessible", 2),
-    (BOOKS / "minimal", "press", 2),
+@pytest.mark.parametrize("book,variant,jobs,session_build", [
+    (BOOKS / "minimal", "plain", 2, None),
+    (REPO, "plain", 3, None),
+    (BOOKS / "minimal", "accessible", 2, "small_book"),
+    (REPO, "accessible", 2, "default_book"),
+    (BOOKS / "minimal", "press", 2, None),
 ], ids=["small-book", "default-book-3-parts", "small-book-tagged", "default-book-tagged", "small-book-press"])
-def test_parts_join_into_the_one_process_pdf(tmp_path: Path, book: Path, variant: str, jobs: int) -> None:
-    one = build_book(book, tmp_path / "one", formats=("pdf",), variant=variant, jobs=1, cache=False)
+def test_parts_join_into_the_one_process_pdf(tmp_path: Path, book: Path, variant: str, jobs: int,
+                                             session_build: str | None, request: pytest.FixtureRequest) -> None:
+    if session_build:  # the session's build of the book with its defaults: tagged, in one process
+        one = request.getfixturevalue(session_build).result
+        assert one.parts == 1
+    else:
+        one = build_book(book, tmp_path / "one", formats=("pdf",), variant=variant, jobs=1, cache=False)
     parts = build_book(book, tmp_path / "parts", formats=("pdf",), variant=variant, jobs=jobs, cache=False)
     assert one.parts == 1 and parts.parts == jobs
     assert not [d for d in parts.diagnostics if d.code.startswith("footnote")]
