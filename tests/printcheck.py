@@ -7,6 +7,8 @@ long book (``benchmarks/stressbook.py``).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -16,10 +18,29 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+from pdfplumber.pdf import PDF
 from pypdf import PdfReader
 
 HEADER = 14 * 72 / 25.4  # running heads sit above this distance from the top edge
 FOOTER = 15 * 72 / 25.4  # folios sit below this distance from the bottom edge
+
+
+def open_pdf(pdf: Path) -> PDF:
+    """The PDF as pdfplumber reads it, opened once per file content and kept: each page parses
+    its characters and strokes on first use and keeps them, and a dozen checks read the same
+    book (pdfplumber's parse is most of their cost)."""
+    stat = pdf.stat()
+    return _open(pdf.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _open(pdf: Path, mtime_ns: int, size: int) -> PDF:
+    return pdfplumber.open(pdf)  # the file changes under another key: a rebuilt PDF is read anew
+
+
+@contextlib.contextmanager
+def _kept(doc: PDF) -> Iterator[PDF]:
+    yield doc  # not closed: open_pdf keeps it for the next check
 
 
 @dataclass(frozen=True)
@@ -61,7 +82,7 @@ def body_lines(page: pdfplumber.page.Page) -> list[Line]:
 def note_area_problems(pdf: Path) -> list[str]:
     """The notes and their rule stay within the text block's measure."""
     problems = []
-    with pdfplumber.open(pdf) as doc:
+    with _kept(open_pdf(pdf)) as doc:
         for number, page in enumerate(doc.pages, 1):
             rule = _rule(page)
             body = [line for line in body_lines(page) if line.size >= 10]
@@ -94,7 +115,7 @@ def short_pages(pdf: Path, minimum: int = 5) -> list[str]:
     """Body pages with text but fewer than ``minimum`` lines, but for the book's last page. A
     figure counts as the lines it displaces (a page holding a figure and its caption is full)."""
     problems = []
-    with pdfplumber.open(pdf) as doc:
+    with _kept(open_pdf(pdf)) as doc:
         numbered = arabic_pages(pdf)
         counts = {i: len(body_lines(doc.pages[i])) + int(_figure_height(doc.pages[i]) // 14) for i in numbered}
         with_text = [i for i in numbered if counts[i]]
@@ -106,7 +127,7 @@ def short_pages(pdf: Path, minimum: int = 5) -> list[str]:
 
 
 def all_lines(pdf: Path) -> Iterator[tuple[int, str]]:
-    with pdfplumber.open(pdf) as doc:
+    with _kept(open_pdf(pdf)) as doc:
         for number, page in enumerate(doc.pages, 1):
             for line in (page.extract_text() or "").splitlines():
                 yield number, line
@@ -141,7 +162,7 @@ def url_problems(pdf: Path, urls: list[str]) -> list[str]:
 
 def chars_per_line(pdf: Path) -> list[tuple[int, float]]:
     """(pages, average characters a line) of a one- or two-column page, columns read apart."""
-    with pdfplumber.open(pdf) as doc:
+    with _kept(open_pdf(pdf)) as doc:
         counts = []
         for page in doc.pages:
             middle = page.width / 2
@@ -162,7 +183,7 @@ def marks_outside_bleed(pdf: Path) -> list[str]:
     with pikepdf.open(pdf) as doc:
         boxes = [([float(v) for v in p.TrimBox], [float(v) for v in p.BleedBox], [float(v) for v in p.MediaBox])
                  for p in doc.pages]
-    with pdfplumber.open(pdf) as doc:
+    with _kept(open_pdf(pdf)) as doc:
         for number, (page, (trim, bleed, media)) in enumerate(zip(doc.pages, boxes), 1):
             height = media[3] - media[1]
             for line in page.lines:
@@ -181,7 +202,7 @@ def broken_first_lines(pdf: Path) -> list[str]:
     paragraph goes on, at the same size, with a lower-case word at the left margin. WeasyPrint 70
     set "The" alone this way when spaces were given a negative word-spacing to shrink."""
     problems = []
-    with pdfplumber.open(pdf) as doc:
+    with _kept(open_pdf(pdf)) as doc:
         for number, page in enumerate(doc.pages, 1):
             body = body_lines(page)
             if len(body) < 3:
@@ -203,7 +224,7 @@ def spread_lines(pdf: Path) -> list[str]:
     WeasyPrint 70 broke the first line of some paragraphs after a few words when hyphenation let
     two letters stand before the hyphen (``hyphenate-limit-chars: 6 2 3``), then justified it."""
     problems = []
-    with pdfplumber.open(pdf) as doc:
+    with _kept(open_pdf(pdf)) as doc:
         for number, page in enumerate(doc.pages, 1):
             if (page.extract_text() or "").lstrip().startswith("Index"):
                 break
