@@ -23,7 +23,7 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/mypy
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto  # pytest-xdist: one worker per core
 
 bench: $(STAMP)
 	$(PY) benchmarks/build.py
