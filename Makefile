@@ -21,7 +21,8 @@ serve: $(STAMP)
 	$(VENV)/bin/treatypress serve "$(BOOK)" --port "$(PORT)"
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests benchmarks docs
+	$(VENV)/bin/ruff format --check src tests benchmarks docs
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -n auto  # pytest-xdist: one worker per core
 

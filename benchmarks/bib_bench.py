@@ -22,11 +22,25 @@ ENTRIES = 2700
 CITED = 20
 SCENARIOS = (20, 100)  # citations; the booklet has ~80
 
-_SURNAMES = ("{\\L}ossowski", "\\v{C}ep\\.{e}nas", "Senn", "Ksi{\\k{a}}{\\.z}ek", "Wandycz",
-             "Snyder", "Z{\\'o}{\\l}kowski", "Budreckis", "Lopata", "Eidintas")
-_TITLES = ("Ksi{\\k{a}}{\\.z}ka o {USSR} i Litwie", "The Emergence of Modern Lithuania",
-           "Nauj{\\k{u}}j{\\k{u}} laik{\\k{u}} Lietuvos istorija",
-           "Polish--Lithuanian Relations, 1918---1920", "Reconstruction of Nations")
+_SURNAMES = (
+    "{\\L}ossowski",
+    "\\v{C}ep\\.{e}nas",
+    "Senn",
+    "Ksi{\\k{a}}{\\.z}ek",
+    "Wandycz",
+    "Snyder",
+    "Z{\\'o}{\\l}kowski",
+    "Budreckis",
+    "Lopata",
+    "Eidintas",
+)
+_TITLES = (
+    "Ksi{\\k{a}}{\\.z}ka o {USSR} i Litwie",
+    "The Emergence of Modern Lithuania",
+    "Nauj{\\k{u}}j{\\k{u}} laik{\\k{u}} Lietuvos istorija",
+    "Polish--Lithuanian Relations, 1918---1920",
+    "Reconstruction of Nations",
+)
 
 
 def generate(n: int = ENTRIES) -> str:
@@ -77,8 +91,9 @@ def run(citations: int) -> int:
         style, _ = load_style("chicago-notes-bibliography", Path(tmp), "en-US")
         assert style is not None
         cites = [
-            PlacedCitation(Citation((CiteItem(keys[n * 7 % CITED], locator=str(n + 1)),), False), "bench.md",
-                           n + 1, False)
+            PlacedCitation(
+                Citation((CiteItem(keys[n * 7 % CITED], locator=str(n + 1)),), False), "bench.md", n + 1, False
+            )
             for n in range(citations)
         ]
         start, cpu_start = time.perf_counter(), _cpu()
@@ -88,11 +103,13 @@ def run(citations: int) -> int:
         result, _, problems = format_citations(bib, style, cites)
         done, cpu_done = time.perf_counter(), _cpu()
         assert not problems and all(result.notes), problems
-    print(f"{ENTRIES} entries, {CITED} cited, {citations} citations: "
-          f"load+decode {loaded - start:.3f} s, format (pandoc process included) {done - loaded:.3f} s, "
-          f"bibliography stage {done - start:.3f} s "
-          f"({len(result.notes)} notes, {len(result.bibliography)} bibliography entries); "
-          f"CPU time {cpu_done - cpu_start:.3f} s (ours + pandoc's); load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"{ENTRIES} entries, {CITED} cited, {citations} citations: "
+        f"load+decode {loaded - start:.3f} s, format (pandoc process included) {done - loaded:.3f} s, "
+        f"bibliography stage {done - start:.3f} s "
+        f"({len(result.notes)} notes, {len(result.bibliography)} bibliography entries); "
+        f"CPU time {cpu_done - cpu_start:.3f} s (ours + pandoc's); load average {os.getloadavg()[0]:.1f}"
+    )
     return 0
 
 

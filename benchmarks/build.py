@@ -34,14 +34,20 @@ def measure(root: Path, variant: str, jobs: int) -> dict[str, object]:
 
     imported = time.perf_counter() - start
     out = Path(tempfile.mkdtemp())
-    result = build(root, BuildOptions(formats=("pdf", "epub", "html"), out_dir=out, variant=variant, jobs=jobs,
-                                      cache=False))
+    result = build(
+        root, BuildOptions(formats=("pdf", "epub", "html"), out_dir=out, variant=variant, jobs=jobs, cache=False)
+    )
     shutil.rmtree(out)
     timings = {"import": imported, **result.timings}
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"timings": timings, "total": sum(timings.values()), "pages": result.pages, "parts": result.parts,
-            "laid_out": result.pages_laid_out,
-            "peak_mib": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, children)}
+    return {
+        "timings": timings,
+        "total": sum(timings.values()),
+        "pages": result.pages,
+        "parts": result.parts,
+        "laid_out": result.pages_laid_out,
+        "peak_mib": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, children),
+    }
 
 
 def generate(folder: Path, pages: int) -> Path:
@@ -54,25 +60,29 @@ def generate(folder: Path, pages: int) -> Path:
     chapters = max(3, pages // 9)
     names = []
     for number in range(1, chapters + 1):
-        lines = [f"---\ntitle: \"Chapter {number}\"\n---\n# Chapter {number}: the year in review {{#ch{number}}}\n"]
+        lines = [f'---\ntitle: "Chapter {number}"\n---\n# Chapter {number}: the year in review {{#ch{number}}}\n']
         for section in range(1, 4):
             lines.append(f"## Part {section}\n")
             for paragraph in range(6):
                 n = number * 100 + section * 10 + paragraph
                 place, person = places[n % len(places)], people[n % len(people)]
-                text = 2 * (f"In the spring the delegation travelled from [{place}]{{.idx}} to the capital, where "
-                        f"[{person}]{{.idx}} met the other side and discussed the frontier, the railways, the "
-                        "refugees and the property that had been taken east during the war. The talks were "
-                        "slow, and each side reported to its government by telegraph every evening, waiting "
-                        "for instructions that often came late or not at all. ")
+                text = 2 * (
+                    f"In the spring the delegation travelled from [{place}]{{.idx}} to the capital, where "
+                    f"[{person}]{{.idx}} met the other side and discussed the frontier, the railways, the "
+                    "refugees and the property that had been taken east during the war. The talks were "
+                    "slow, and each side reported to its government by telegraph every evening, waiting "
+                    "for instructions that often came late or not at all. "
+                )
                 if paragraph % 2 == 0:
                     text += f"Historians read the record differently [@{keys[n % len(keys)]}, {n % 90 + 1}]. "
                 if paragraph % 3 == 1:
                     text += f"The minutes survive in two copies.[^n{n}] "
                 lines.append(text + "\n")
                 if paragraph % 3 == 1:
-                    lines.append(f"[^n{n}]: One copy is in Vilnius, the other was taken abroad; see "
-                                 f"@{keys[(n + 1) % len(keys)]} [{n % 40 + 1}].\n")
+                    lines.append(
+                        f"[^n{n}]: One copy is in Vilnius, the other was taken abroad; see "
+                        f"@{keys[(n + 1) % len(keys)]} [{n % 40 + 1}].\n"
+                    )
         name = f"{number:03d}-chapter.md"
         (folder / "manuscript" / name).write_text("\n".join(lines), encoding="utf-8")
         names.append(name)
@@ -92,8 +102,10 @@ def main() -> None:
     if args.child:
         print(json.dumps(measure(args.child, args.variant, args.jobs)))
         return
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.platform()}; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.platform()}; load average {os.getloadavg()[0]:.1f}"
+    )
     with tempfile.TemporaryDirectory() as temporary:
         books = {"default book": REPO, f"generated book (~{args.pages} pages)": generate(Path(temporary), args.pages)}
         for name, root in books.items():
@@ -104,9 +116,11 @@ def main() -> None:
                 if result.returncode:
                     sys.exit(f"{name} failed:\n{result.stderr[-3000:]}")
                 data = json.loads(result.stdout.strip().splitlines()[-1])
-                print(f"\n{name}, {variant}, --jobs {jobs} ({data['parts']} part(s)): {data['pages']} pages, "
-                      f"{data['total']:.2f} s, peak {data['peak_mib']:.0f} MiB per process, "
-                      f"{data['laid_out'] / data['pages']:.2f} pages laid out per page printed")
+                print(
+                    f"\n{name}, {variant}, --jobs {jobs} ({data['parts']} part(s)): {data['pages']} pages, "
+                    f"{data['total']:.2f} s, peak {data['peak_mib']:.0f} MiB per process, "
+                    f"{data['laid_out'] / data['pages']:.2f} pages laid out per page printed"
+                )
                 for stage, seconds in data["timings"].items():
                     print(f"  {stage:28s} {seconds:7.3f} s")
 

@@ -113,8 +113,8 @@ config, _ = load_config(Path({str(root)!r}), {{"pdf.variant": "plain"}})
 manuscript, _ = load_manuscript(config)
 book, _ = resolve(config, [parse_chapter(c, config.book.language) for c in manuscript.chapters])
 source = pdf.print_source(book)
-Path({str(out / 'final.html')!r}).write_text(pdf.print_html(book, Styles(book.config.root), source, source.chapters))
-Path({str(out / 'page.css')!r}).write_text(pdf.page_rules(book, "plain"))
+Path({str(out / "final.html")!r}).write_text(pdf.print_html(book, Styles(book.config.root), source, source.chapters))
+Path({str(out / "page.css")!r}).write_text(pdf.page_rules(book, "plain"))
 """
     subprocess.run([sys.executable, "-c", code], check=True, env=_env())
     return out / "final.html"
@@ -133,20 +133,42 @@ def commands(root: Path, work: Path) -> dict[str, list[str]]:
     fonts = (REPO / "src/treatypress/styles/fonts").as_uri()
     (work / "peer.css").write_text(PEER_CSS.replace("{fonts}", fonts), encoding="utf-8")
     html = final_html(root, work)
-    weasy = (f"import weasyprint; weasyprint.HTML({str(html)!r}).write_pdf({str(work / 'plain.pdf')!r}, "
-             f"stylesheets=[weasyprint.CSS({str(work / 'page.css')!r})])")
-    peer = (f"{pandoc()} --citeproc --bibliography {bib} --csl {csl} --lua-filter {work / 'notes.lua'} -s "
-            f"--toc --metadata title=Book -o {work / 'peer.html'} {' '.join(files)} && "
-            f"{sys.executable} -m weasyprint -s {work / 'peer.css'} {work / 'peer.html'} {work / 'peer.pdf'}")
+    weasy = (
+        f"import weasyprint; weasyprint.HTML({str(html)!r}).write_pdf({str(work / 'plain.pdf')!r}, "
+        f"stylesheets=[weasyprint.CSS({str(work / 'page.css')!r})])"
+    )
+    peer = (
+        f"{pandoc()} --citeproc --bibliography {bib} --csl {csl} --lua-filter {work / 'notes.lua'} -s "
+        f"--toc --metadata title=Book -o {work / 'peer.html'} {' '.join(files)} && "
+        f"{sys.executable} -m weasyprint -s {work / 'peer.css'} {work / 'peer.html'} {work / 'peer.pdf'}"
+    )
     pandoc_common = [pandoc(), "--citeproc", "--bibliography", bib, "--csl", csl, "--metadata", "title=Book", *files]
     return {
         "treatypress PDF (accessible, default)": [*tp, "--format", "pdf", "--out", str(work / "a")],
         "treatypress PDF accessible, 1 process": [*tp, "--format", "pdf", "--jobs", "1", "--out", str(work / "a1")],
         "treatypress PDF accessible, 2 processes": [*tp, "--format", "pdf", "--jobs", "2", "--out", str(work / "a2")],
-        "treatypress PDF untagged, 1 process": [*tp, "--format", "pdf", "--variant", "plain", "--jobs", "1",
-                                                "--out", str(work / "p1")],
-        "treatypress PDF untagged, 2 processes": [*tp, "--format", "pdf", "--variant", "plain", "--jobs", "2",
-                                                  "--out", str(work / "p2")],
+        "treatypress PDF untagged, 1 process": [
+            *tp,
+            "--format",
+            "pdf",
+            "--variant",
+            "plain",
+            "--jobs",
+            "1",
+            "--out",
+            str(work / "p1"),
+        ],
+        "treatypress PDF untagged, 2 processes": [
+            *tp,
+            "--format",
+            "pdf",
+            "--variant",
+            "plain",
+            "--jobs",
+            "2",
+            "--out",
+            str(work / "p2"),
+        ],
         "treatypress PDF + EPUB + HTML": [*tp, "--format", "pdf,epub,html", "--out", str(work / "all")],
         "treatypress EPUB alone": [*tp, "--format", "epub", "--out", str(work / "e")],
         "treatypress HTML alone": [*tp, "--format", "html", "--out", str(work / "h")],
@@ -158,22 +180,43 @@ def commands(root: Path, work: Path) -> dict[str, list[str]]:
 
 
 RATIOS = [
-    ("PDF + EPUB + HTML / Pandoc->HTML->WeasyPrint PDF", "treatypress PDF + EPUB + HTML",
-     "Pandoc -> HTML -> WeasyPrint (page footnotes)"),
-    ("PDF / Pandoc->HTML->WeasyPrint", "treatypress PDF (accessible, default)",
-     "Pandoc -> HTML -> WeasyPrint (page footnotes)"),
+    (
+        "PDF + EPUB + HTML / Pandoc->HTML->WeasyPrint PDF",
+        "treatypress PDF + EPUB + HTML",
+        "Pandoc -> HTML -> WeasyPrint (page footnotes)",
+    ),
+    (
+        "PDF / Pandoc->HTML->WeasyPrint",
+        "treatypress PDF (accessible, default)",
+        "Pandoc -> HTML -> WeasyPrint (page footnotes)",
+    ),
     ("EPUB / Pandoc EPUB", "treatypress EPUB alone", "Pandoc EPUB"),
     ("HTML / Pandoc standalone HTML", "treatypress HTML alone", "Pandoc standalone HTML"),
-    ("PDF untagged 1 process / WeasyPrint alone", "treatypress PDF untagged, 1 process",
-     "WeasyPrint alone on treatypress' final HTML"),
-    ("PDF untagged 2 processes / WeasyPrint alone", "treatypress PDF untagged, 2 processes",
-     "WeasyPrint alone on treatypress' final HTML"),
-    ("PDF accessible 2 processes / 1 process", "treatypress PDF accessible, 2 processes",
-     "treatypress PDF accessible, 1 process"),
-    ("rebuild, cache warm / cold (PDF + EPUB + HTML)", "treatypress rebuild, cache warm",
-     "treatypress PDF + EPUB + HTML"),
-    ("rebuild after a one-word edit / cold", "treatypress rebuild after a one-word edit",
-     "treatypress PDF + EPUB + HTML"),
+    (
+        "PDF untagged 1 process / WeasyPrint alone",
+        "treatypress PDF untagged, 1 process",
+        "WeasyPrint alone on treatypress' final HTML",
+    ),
+    (
+        "PDF untagged 2 processes / WeasyPrint alone",
+        "treatypress PDF untagged, 2 processes",
+        "WeasyPrint alone on treatypress' final HTML",
+    ),
+    (
+        "PDF accessible 2 processes / 1 process",
+        "treatypress PDF accessible, 2 processes",
+        "treatypress PDF accessible, 1 process",
+    ),
+    (
+        "rebuild, cache warm / cold (PDF + EPUB + HTML)",
+        "treatypress rebuild, cache warm",
+        "treatypress PDF + EPUB + HTML",
+    ),
+    (
+        "rebuild after a one-word edit / cold",
+        "treatypress rebuild after a one-word edit",
+        "treatypress PDF + EPUB + HTML",
+    ),
 ]
 
 
@@ -190,8 +233,18 @@ def bench_book(name: str, root: Path, rounds: int) -> None:
         todo = commands(copy, work)
         cache_out = work / "cached"
         # the build cache reuses laid-out parts and the formatted citations
-        rebuild = [sys.executable, "-m", "treatypress", "build", str(copy), "--quiet", "--format", "pdf,epub,html",
-                   "--out", str(cache_out)]
+        rebuild = [
+            sys.executable,
+            "-m",
+            "treatypress",
+            "build",
+            str(copy),
+            "--quiet",
+            "--format",
+            "pdf,epub,html",
+            "--out",
+            str(cache_out),
+        ]
         last = Path(chapters(copy)[-1])
         original = last.read_text(encoding="utf-8")
         results: dict[str, list[Run]] = {}
@@ -219,8 +272,10 @@ def bench_book(name: str, root: Path, rounds: int) -> None:
         print("  ratios (wall; CPU in brackets):")
         for title, top, bottom in RATIOS:
             if top in medians and bottom in medians:
-                print(f"    {title:62s} {medians[top].wall / medians[bottom].wall:5.2f} "
-                      f"({medians[top].cpu / medians[bottom].cpu:4.2f})")
+                print(
+                    f"    {title:62s} {medians[top].wall / medians[bottom].wall:5.2f} "
+                    f"({medians[top].cpu / medians[bottom].cpu:4.2f})"
+                )
 
 
 def _pages(folder: Path) -> int:
@@ -236,11 +291,15 @@ def main() -> None:
     parser.add_argument("--only", choices=("default", "generated"), default=None)
     args = parser.parse_args()
     load = os.getloadavg()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"load average at start {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"load average at start {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
+    )
     with tempfile.TemporaryDirectory() as temporary:
-        books = {"default book": REPO,
-                 f"generated book (~{args.pages} pages)": generate(Path(temporary) / "gen", args.pages)}
+        books = {
+            "default book": REPO,
+            f"generated book (~{args.pages} pages)": generate(Path(temporary) / "gen", args.pages),
+        }
         for name, root in books.items():
             if args.only and not name.startswith(args.only):
                 continue

@@ -22,8 +22,10 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-WORDS = ("treaty border Vilnius Kaunas delegation commission peace armistice Moscow Riga frontier "
-         "ratified article signed the of and to in a was that by for with as on its").split()
+WORDS = (
+    "treaty border Vilnius Kaunas delegation commission peace armistice Moscow Riga frontier "
+    "ratified article signed the of and to in a was that by for with as on its"
+).split()
 
 CHILD = """
 import json, os, resource, sys, time
@@ -60,7 +62,8 @@ def chapter(megabytes: float, seed: int = 0) -> str:
 def make_book(folder: Path, megabytes: float) -> Path:
     (folder / "manuscript").mkdir(parents=True)
     (folder / "manuscript/book.toml").write_text(
-        '[book]\ntitle = "Huge"\nlanguage = "en"\n\n[contents]\nchapters = ["01-huge.md"]\n', encoding="utf-8")
+        '[book]\ntitle = "Huge"\nlanguage = "en"\n\n[contents]\nchapters = ["01-huge.md"]\n', encoding="utf-8"
+    )
     (folder / "manuscript/01-huge.md").write_text(chapter(megabytes), encoding="utf-8")
     (folder / "references.bib").write_text("", encoding="utf-8")
     return folder
@@ -70,8 +73,13 @@ def measure(megabytes: float, formats: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as temporary:
         book = make_book(Path(temporary) / "book", megabytes)
         env = {**os.environ, "TREATYPRESS_NO_SIZE_LIMIT": "1", "SOURCE_DATE_EPOCH": "1700000000"}
-        done = subprocess.run([sys.executable, "-c", CHILD, str(book), formats, str(Path(temporary) / "out")],
-                              capture_output=True, text=True, env=env, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, str(book), formats, str(Path(temporary) / "out")],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
         if done.returncode:
             raise SystemExit(done.stderr)
         figures: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
@@ -84,8 +92,11 @@ def main(argv: list[str]) -> None:
     for megabytes in sizes:
         figures = measure(megabytes, formats)
         stages = ", ".join(f"{k} {v:.2f} s" for k, v in figures.items() if k not in ("pages", "peak_mib", "cpu"))
-        print(f"{megabytes:g} MB: {figures['pages']:.0f} pages, CPU {figures['cpu']:.1f} s, peak "
-              f"{figures['peak_mib']:.0f} MiB; wall: {stages}", flush=True)
+        print(
+            f"{megabytes:g} MB: {figures['pages']:.0f} pages, CPU {figures['cpu']:.1f} s, peak "
+            f"{figures['peak_mib']:.0f} MiB; wall: {stages}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -64,9 +64,14 @@ def measure(pdf: Path) -> dict[str, float]:
                 hyphenated += str(line[-1]["text"]).endswith(("-", "‐"))
     ratios.sort()
     count = len(ratios) or 1
-    return {"lines": len(ratios), "over_1.5": sum(r > 1.5 for r in ratios) / count,
-            "over_2": sum(r > 2 for r in ratios) / count, "median": ratios[len(ratios) // 2] if ratios else 0,
-            "p95": ratios[int(len(ratios) * 0.95)] if ratios else 0, "hyphenated": hyphenated / count}
+    return {
+        "lines": len(ratios),
+        "over_1.5": sum(r > 1.5 for r in ratios) / count,
+        "over_2": sum(r > 2 for r in ratios) / count,
+        "median": ratios[len(ratios) // 2] if ratios else 0,
+        "p95": ratios[int(len(ratios) * 0.95)] if ratios else 0,
+        "hyphenated": hyphenated / count,
+    }
 
 
 TYPST_PREAMBLE = """
@@ -88,10 +93,18 @@ def typst_book(book: Path, out: Path) -> None:
     contents = settings.get("contents", {})
     names = contents.get("front", []) + contents.get("chapters", []) + contents.get("back", [])
     files = [str(book / "manuscript" / name) for name in names] or sorted(
-        str(p) for p in (book / "manuscript").glob("*.md"))
-    body = pypandoc.convert_file(files, "typst", format="markdown",
-                                 extra_args=["--citeproc", f"--bibliography={book / 'references.bib'}",
-                                             f"--resource-path={book / 'manuscript'}"])
+        str(p) for p in (book / "manuscript").glob("*.md")
+    )
+    body = pypandoc.convert_file(
+        files,
+        "typst",
+        format="markdown",
+        extra_args=[
+            "--citeproc",
+            f"--bibliography={book / 'references.bib'}",
+            f"--resource-path={book / 'manuscript'}",
+        ],
+    )
     # Typst reads images relative to its project root: the source sits in the book's manuscript
     # folder (a temporary name), where the chapters' figure paths point.
     source = book / "manuscript" / ".spacing-typst.typ"
@@ -109,8 +122,10 @@ def main(argv: list[str]) -> None:
     print(f"{'PDF':40s} {'lines':>6s} {'>1.5x':>7s} {'>2x':>7s} {'median':>7s} {'p95':>6s} {'hyph.':>6s}")
     for name in argv:
         found = measure(Path(name))
-        print(f"{Path(name).name[-40:]:40s} {found['lines']:6.0f} {found['over_1.5']:7.1%} {found['over_2']:7.1%} "
-              f"{found['median']:7.2f} {found['p95']:6.2f} {found['hyphenated']:6.1%}")
+        print(
+            f"{Path(name).name[-40:]:40s} {found['lines']:6.0f} {found['over_1.5']:7.1%} {found['over_2']:7.1%} "
+            f"{found['median']:7.2f} {found['p95']:6.2f} {found['hyphenated']:6.1%}"
+        )
 
 
 if __name__ == "__main__":

@@ -41,8 +41,7 @@ __all__ = ["BOOK_CSS", "CONVENTION_CSS", "FONT_DIR", "FOOTNOTES_CSS", "stress_ht
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "src" / "treatypress" / "styles" / "fonts"
 
-FOOTNOTES_CSS = (Path(__file__).resolve().parents[1]
-                 / "src" / "treatypress" / "styles" / "css" / "footnotes.css")
+FOOTNOTES_CSS = Path(__file__).resolve().parents[1] / "src" / "treatypress" / "styles" / "css" / "footnotes.css"
 
 # A realistic print CSS for the booklet: A5, running heads, folios, 10.5pt
 # Charis, hyphenation, widows and orphans of 2. Its footnote rules come from
@@ -131,8 +130,7 @@ def _note_text(rng: random.Random, kind: str) -> str:
     if kind == "short":
         return f"{rng.choice(_SOURCES)}."
     if kind == "medium":
-        parts = [rng.choice(_SOURCES) + ";"] + [
-            _sentence(rng) + "." for _ in range(rng.randint(1, 2))]
+        parts = [rng.choice(_SOURCES) + ";"] + [_sentence(rng) + "." for _ in range(rng.randint(1, 2))]
         return " ".join(parts)
     # About 75 characters fit on an 8.5pt line of the A5 measure; 6 to 10
     # lines is 450 to 750 characters.
@@ -168,12 +166,10 @@ class _Notes:
         text = html.escape(_note_text(self.rng, kind))
         # No whitespace between the call anchor and the note: the checker finds
         # the call's page from the anchor, which must sit on the call's line.
-        return (f'<a class="fn-call" id="fnref-{ident}"></a>'
-                f'<span class="footnote" id="fn-{ident}">{text}</span>')
+        return f'<a class="fn-call" id="fnref-{ident}"></a><span class="footnote" id="fn-{ident}">{text}</span>'
 
 
-def _words_with_notes(rng: random.Random, notes: _Notes, sentences: int,
-                      note_count: int) -> str:
+def _words_with_notes(rng: random.Random, notes: _Notes, sentences: int, note_count: int) -> str:
     """Running text of ``sentences`` sentences carrying ``note_count`` notes."""
     out: list[str] = []
     slots = sorted(rng.sample(range(sentences), min(note_count, sentences)))
@@ -191,38 +187,45 @@ def _two_notes_one_sentence(rng: random.Random, notes: _Notes) -> str:
     # The booklet's vanished note was a short note sharing its paragraph with
     # another; here two short notes sit in one sentence, a few words apart.
     first, second = notes.note("short"), notes.note("short")
-    return (f"{_sentence(rng, 4, 6)}{first} and, as the tribunal {rng.choice(_WORDS)}"
-            f"{second} in the same breath, {_sentence(rng, 5, 9).lower()}.")
+    return (
+        f"{_sentence(rng, 4, 6)}{first} and, as the tribunal {rng.choice(_WORDS)}"
+        f"{second} in the same breath, {_sentence(rng, 5, 9).lower()}."
+    )
 
 
 def _chapter(rng: random.Random, notes: _Notes, number: int, budget: int) -> str:
     chapter = f"ch{number}"
     notes.start_chapter(chapter)
     stop_at = notes.left() - budget
-    parts = [f'<section class="chapter" id="{chapter}">',
-             f"<h1>Chapter {number}: {html.escape(_sentence(rng, 3, 6))}</h1>"]
+    parts = [
+        f'<section class="chapter" id="{chapter}">',
+        f"<h1>Chapter {number}: {html.escape(_sentence(rng, 3, 6))}</h1>",
+    ]
     block = 0
     while notes.left() > max(stop_at, 0):
         block += 1
         kind = block % 9
         if kind == 3 and notes.left() >= 2:
             items = "".join(
-                f"<li>{_words_with_notes(rng, notes, rng.randint(1, 3), 1)}</li>"
-                for _ in range(rng.randint(2, 4)))
+                f"<li>{_words_with_notes(rng, notes, rng.randint(1, 3), 1)}</li>" for _ in range(rng.randint(2, 4))
+            )
             parts.append(f"<ol>{items}</ol>")
         elif kind == 5:
             quote = _words_with_notes(rng, notes, rng.randint(3, 6), rng.randint(1, 2))
             parts.append(f"<blockquote><p>{quote}</p></blockquote>")
         elif kind == 7:
             rows = "".join(
-                f"<tr><td>{html.escape(rng.choice(_SOURCES))}</td>"
-                f"<td>{_words_with_notes(rng, notes, 1, 1)}</td></tr>"
-                for _ in range(rng.randint(2, 3)))
-            parts.append("<table><thead><tr><th>Authority</th><th>Holding</th></tr>"
-                         f"</thead><tbody>{rows}</tbody></table>")
+                f"<tr><td>{html.escape(rng.choice(_SOURCES))}</td><td>{_words_with_notes(rng, notes, 1, 1)}</td></tr>"
+                for _ in range(rng.randint(2, 3))
+            )
+            parts.append(
+                f"<table><thead><tr><th>Authority</th><th>Holding</th></tr></thead><tbody>{rows}</tbody></table>"
+            )
         elif kind == 8 and notes.left() >= 2:
-            parts.append(f"<p>{_sentence(rng)}. {_two_notes_one_sentence(rng, notes)} "
-                         f"{_words_with_notes(rng, notes, rng.randint(2, 5), 1)}</p>")
+            parts.append(
+                f"<p>{_sentence(rng)}. {_two_notes_one_sentence(rng, notes)} "
+                f"{_words_with_notes(rng, notes, rng.randint(2, 5), 1)}</p>"
+            )
         elif kind == 4:
             parts.append(f"<h2>{html.escape(_sentence(rng, 3, 7))}</h2>")
         else:
@@ -238,13 +241,13 @@ def _huge_notes(text: str, seed: int, count: int) -> str:
     chosen = rng.sample(re.findall(r'<span class="footnote" id="(fn-[^"]+)">', text), count)
     for ident in chosen:
         words = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(200, 260)))
-        text = re.sub(rf'(<span class="footnote" id="{ident}">)[^<]*',
-                      lambda m, w=words: f"{m.group(1)}{w.capitalize()}.", text)  # type: ignore[misc]
+        text = re.sub(
+            rf'(<span class="footnote" id="{ident}">)[^<]*', lambda m, w=words: f"{m.group(1)}{w.capitalize()}.", text
+        )  # type: ignore[misc]
     return text
 
 
-def stress_html(seed: int = 0, notes: int = 120, *, footnote_css: str | None = None,
-                huge_notes: int = 0) -> str:
+def stress_html(seed: int = 0, notes: int = 120, *, footnote_css: str | None = None, huge_notes: int = 0) -> str:
     """Return a complete HTML book with exactly ``notes`` page footnotes.
 
     ``footnote_css`` replaces the ``@import`` of treatypress' footnotes.css;
@@ -258,10 +261,9 @@ def stress_html(seed: int = 0, notes: int = 120, *, footnote_css: str | None = N
         number += 1
         chapters.append(_chapter(rng, pool, number, rng.randint(18, 26)))
     css = BOOK_CSS.replace("{fonts}", FONT_DIR.as_uri())
-    if footnote_css is None:
-        css = f'@import url("{FOOTNOTES_CSS.as_uri()}");\n{css}'
-    else:
-        css = f"{css}\n{footnote_css}"
+    # the package's own footnote rules, unless the caller brings others to compare
+    own = f'@import url("{FOOTNOTES_CSS.as_uri()}");\n{css}'
+    css = own if footnote_css is None else f"{css}\n{footnote_css}"
     body = "\n".join(chapters)
     if huge_notes:
         body = _huge_notes(body, seed, huge_notes)
@@ -269,13 +271,21 @@ def stress_html(seed: int = 0, notes: int = 120, *, footnote_css: str | None = N
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>Footnote stress book (seed {seed})</title>\n"
         f"<style>{css}</style>\n</head>\n<body>\n"
-        '<h1 class="booktitle">Footnote stress book</h1>\n'
-        + body + "\n</body>\n</html>\n")
+        '<h1 class="booktitle">Footnote stress book</h1>\n' + body + "\n</body>\n</html>\n"
+    )
 
 
 _PLACES = ("Vilnius", "Kaunas", "Hrodna", "Suwałki", "Moscow", "Warsaw", "Riga", "Daugavpils", "Lida")
-_KEYS = ("senn1966", "eidintas1999", "lossowski1995", "snyder2004", "skirius2002", "cepenas1986",
-         "paleckis2006", "senn1962")
+_KEYS = (
+    "senn1966",
+    "eidintas1999",
+    "lossowski1995",
+    "snyder2004",
+    "skirius2002",
+    "cepenas1986",
+    "paleckis2006",
+    "senn1962",
+)
 
 
 def _md_sentence(rng: random.Random, low: int = 8, high: int = 22) -> str:
@@ -301,8 +311,9 @@ def _md_paragraph(rng: random.Random, chapter: int, counter: list[int]) -> list[
         label = f"c{chapter}n{counter[0]}"
         sentences[rng.randrange(len(sentences))] += f"[^{label}]"
         start = rng.randint(10, 300)
-        notes.append(f"[^{label}]: {_md_sentence(rng, 5, 30)} See @{rng.choice(_KEYS)} "
-                     f"[{start}–{start + rng.randint(2, 20)}].")
+        notes.append(
+            f"[^{label}]: {_md_sentence(rng, 5, 30)} See @{rng.choice(_KEYS)} [{start}–{start + rng.randint(2, 20)}]."
+        )
     return [" ".join(sentences), *notes]
 
 
@@ -321,8 +332,10 @@ def stress_book(folder: Path, pages: int = 300, seed: int = 0, only: tuple[int, 
     figure = table = 0
     for chapter in range(1, max(3, round(pages / 12.5)) + 1):  # about 12.5 pages a chapter
         start = 1900 + chapter
-        blocks = [f"---\ntitle: \"Chapter {chapter}\"\n---\n",
-                  f"# Chapter {chapter}: the years {start}–{start + rng.randint(1, 3)} {{#ch{chapter}}}\n"]
+        blocks = [
+            f'---\ntitle: "Chapter {chapter}"\n---\n',
+            f"# Chapter {chapter}: the years {start}–{start + rng.randint(1, 3)} {{#ch{chapter}}}\n",
+        ]
         counter = [0]
         for section in range(rng.randint(2, 5)):
             blocks.append(f"## {_sentence(rng, 2, 6)}, {start + section}–{start + section + 1}\n")
@@ -336,15 +349,21 @@ def stress_book(folder: Path, pages: int = 300, seed: int = 0, only: tuple[int, 
                 if roll < 0.05:
                     figure += 1
                     blocks.append(f"[Figure](#fig-s{figure}) sets out the same years.\n")
-                    blocks.append(f"![A timeline of the years {start}–{start + 3}.](figures/timeline.svg)"
-                                  f"{{#fig-s{figure} alt=\"A timeline\"}}\n")
+                    blocks.append(
+                        f"![A timeline of the years {start}–{start + 3}.](figures/timeline.svg)"
+                        f'{{#fig-s{figure} alt="A timeline"}}\n'
+                    )
                 elif roll < 0.10:
                     table += 1
-                    rows = "\n".join(f"| {rng.choice(_PLACES)} | {rng.randint(1900, 1950)} | {_sentence(rng, 6, 18)}. |"
-                                     for _ in range(rng.randint(3, 9)))
+                    rows = "\n".join(
+                        f"| {rng.choice(_PLACES)} | {rng.randint(1900, 1950)} | {_sentence(rng, 6, 18)}. |"
+                        for _ in range(rng.randint(3, 9))
+                    )
                     blocks.append(f"[Table](#tbl-s{table}) lists them.\n")
-                    blocks.append(f"| Place | Year | What happened |\n|---|---|---|\n{rows}\n\n"
-                                  f"Table: Events of the years {start}–{start + 2}. {{#tbl-s{table}}}\n")
+                    blocks.append(
+                        f"| Place | Year | What happened |\n|---|---|---|\n{rows}\n\n"
+                        f"Table: Events of the years {start}–{start + 2}. {{#tbl-s{table}}}\n"
+                    )
         name = f"{chapter:03d}-chapter.md"
         if only and chapter not in only:
             continue
@@ -353,7 +372,9 @@ def stress_book(folder: Path, pages: int = 300, seed: int = 0, only: tuple[int, 
     (manuscript / "book.toml").write_text(
         '[book]\ntitle = "A Long Book for the Printed Page"\nauthors = ["treatypress"]\nlanguage = "en"\n'
         'date = "2026"\n\n[contents]\nchapters = [' + ", ".join(f'"{n}"' for n in names) + "]\n"
-        '\n[citations]\nnocite = ["*"]\n', encoding="utf-8")
+        '\n[citations]\nnocite = ["*"]\n',
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -363,7 +384,7 @@ def _check_book(folder: Path) -> int:
     import time
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from printcheck import (  # noqa: PLC0415
+    from printcheck import (
         broken_first_lines,
         dash_breaks,
         note_area_problems,
@@ -390,13 +411,15 @@ def _check_book(folder: Path) -> int:
     urls = re.findall(r"url\s*=\s*\{([^}]+)\}", (folder / "references.bib").read_text(encoding="utf-8"))
     failed = 0
     pages = [d.message for d in result.diagnostics if d.code in ("typography-float-gap", "typography-short-page")]
-    for name, found in (("no float gap nor short page (page fitting's own check)", pages),
-                        ("notes within the text block", note_area_problems(pdf)),
-                        ("no short pages", short_pages(pdf)),
-                        ("no range broken after its en dash", dash_breaks(pdf)),
-                        ("URLs exactly as written", url_problems(pdf, urls)),
-                        ("no line cut short in mid-paragraph", broken_first_lines(pdf)),
-                        ("no line with its words spread apart", spread_lines(pdf))):
+    for name, found in (
+        ("no float gap nor short page (page fitting's own check)", pages),
+        ("notes within the text block", note_area_problems(pdf)),
+        ("no short pages", short_pages(pdf)),
+        ("no range broken after its en dash", dash_breaks(pdf)),
+        ("URLs exactly as written", url_problems(pdf, urls)),
+        ("no line cut short in mid-paragraph", broken_first_lines(pdf)),
+        ("no line with its words spread apart", spread_lines(pdf)),
+    ):
         print(f"{'ok ' if not found else 'FAIL'} {name}" + "".join(f"\n     {f}" for f in found[:10]))
         failed += bool(found)
     return failed
@@ -412,8 +435,11 @@ def _main(argv: list[str]) -> None:
         return
     pdf = argv[argv.index("--pdf") + 1] if "--pdf" in argv else None
     args = [a for a in argv if not a.startswith("--") and a != pdf]
-    text = stress_html(int(args[0]) if args else 0, int(args[1]) if len(args) > 1 else 120,
-                       huge_notes=int(args[2]) if len(args) > 2 else 0)
+    text = stress_html(
+        int(args[0]) if args else 0,
+        int(args[1]) if len(args) > 1 else 120,
+        huge_notes=int(args[2]) if len(args) > 2 else 0,
+    )
     if pdf is None:
         sys.stdout.write(text)
         return

@@ -21,8 +21,14 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 class Browser:
@@ -41,9 +47,12 @@ class Browser:
         self.session = ""
 
     def _start(self) -> tuple[subprocess.Popen[str], str, str]:
-        process = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={self._profile.name}",
-                                    "--remote-debugging-port=0", "about:blank"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={self._profile.name}", "--remote-debugging-port=0", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert process.stderr is not None
         said = []
         for line in process.stderr:  # Chromium prints its DevTools address when it is ready

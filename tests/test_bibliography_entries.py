@@ -12,8 +12,7 @@ ROOT = Path(__file__).parent.parent
 BIB = ROOT / "references.bib"
 
 
-def _format(style_name: str, cited: list[str], nocite: tuple[str, ...] = (), path: Path = BIB
-            ) -> list[tuple[str, str]]:
+def _format(style_name: str, cited: list[str], nocite: tuple[str, ...] = (), path: Path = BIB) -> list[tuple[str, str]]:
     bib, _ = load_bibliography(path, "references.bib", [*cited, *nocite], nocite=nocite)
     style, _ = load_style(style_name, ROOT, "en-US")
     assert style is not None
@@ -38,9 +37,12 @@ def test_skipbib_entry_is_cited_but_not_listed(tmp_path: Path) -> None:
     # suziedelis1970moscow made an unsigned encyclopedia entry with options = {skipbib} (the booklet itself
     # lists it, as further reading, since issue 11)
     path = tmp_path / "references.bib"
-    path.write_text(BIB.read_text(encoding="utf-8").replace(
-        "@incollection{suziedelis1970moscow,", "@inreference{suziedelis1970moscow,\n  options = {skipbib},"),
-        encoding="utf-8")
+    path.write_text(
+        BIB.read_text(encoding="utf-8").replace(
+            "@incollection{suziedelis1970moscow,", "@inreference{suziedelis1970moscow,\n  options = {skipbib},"
+        ),
+        encoding="utf-8",
+    )
     entries = dict(_format("apa", ["suziedelis1970moscow", "senn1962"], path=path))
     assert list(entries) == ["senn1962"]
 
@@ -56,8 +58,10 @@ def test_year_suffixes_for_author_date() -> None:
     bib, _ = load_bibliography(BIB, "references.bib", ["suziedelis1970moscow", "suziedelis1970independence"])
     style, _ = load_style("apa", ROOT, "en-US")
     assert style is not None
-    cites = [PlacedCitation(Citation((CiteItem(k),), False), "m.md", n + 1, False)
-             for n, k in enumerate(["suziedelis1970moscow", "suziedelis1970independence"])]
+    cites = [
+        PlacedCitation(Citation((CiteItem(k),), False), "m.md", n + 1, False)
+        for n, k in enumerate(["suziedelis1970moscow", "suziedelis1970independence"])
+    ]
     printed, _, _ = format_citations(bib, style, cites)
     assert "1970–1978b" in printed.notes[0] and "1970–1978a" in printed.notes[1]
     chicago = dict(_format("chicago-notes-bibliography", ["lossowski1995", "lossowski2001"]))

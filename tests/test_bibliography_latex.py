@@ -37,8 +37,9 @@ def test_no_latex_in_output(style_name: str) -> None:
     bib, _ = load_bibliography(BIB, "latex.bib", keys)
     style, _ = load_style(style_name, FIX, "en-US")
     assert style is not None
-    cites = [PlacedCitation(Citation((CiteItem(k, locator="3"),), False), "m.md", n + 1, False)
-             for n, k in enumerate(keys)]
+    cites = [
+        PlacedCitation(Citation((CiteItem(k, locator="3"),), False), "m.md", n + 1, False) for n, k in enumerate(keys)
+    ]
     _, result, problems = format_citations(bib, style, cites)
     assert not problems
     texts = list(result.notes) + [e.html for e in result.bibliography]

@@ -43,7 +43,8 @@ def test_unknown_key_suggests() -> None:
     _, _, problems = format_citations(bib, style, [cite])
     assert [d.format() for d in problems] == [
         "manuscript/02-talks.md:41:7: error [cite-unknown] unknown citation key 'senn1963'\n"
-        "  hint: did you mean 'senn1966' or 'senn1962'?"]
+        "  hint: did you mean 'senn1966' or 'senn1962'?"
+    ]
 
 
 def test_screen_note_links_entry_and_url() -> None:

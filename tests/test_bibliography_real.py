@@ -30,24 +30,45 @@ KNOWN = {
     ("biblatex-examples.bib", "sigfridsson"),
     # the file's own LaTeX commands (\MF, \POSTSCRIPT, \emdash): Pandoc prints them as raw TeX,
     # we print their names and warn (bib-latex-unknown)
-    ("texnique.bib", "Carr:TQ5-141"), ("texnique.bib", "Childs:TQ7-117"),
-    ("texnique.bib", "Ferguson:TQ2-1"), ("texnique.bib", "Knuth:TQ13-1"),
+    ("texnique.bib", "Carr:TQ5-141"),
+    ("texnique.bib", "Childs:TQ7-117"),
+    ("texnique.bib", "Ferguson:TQ2-1"),
+    ("texnique.bib", "Knuth:TQ13-1"),
 }
 
 
 def _pandoc(bib: Path, style: Path, keys: list[str]) -> tuple[list[str], dict[str, str]]:
     document = "\n\n".join(f"P{i}. [@{{{key}}}]" for i, key in enumerate(keys)) + "\n"
-    out = subprocess.run([str(pandoc_path()), "--citeproc", "--csl", str(style), "--bibliography", str(bib),
-                          "-f", "markdown", "-t", "json"], input=document, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [
+            str(pandoc_path()),
+            "--citeproc",
+            "--csl",
+            str(style),
+            "--bibliography",
+            str(bib),
+            "-f",
+            "markdown",
+            "-t",
+            "json",
+        ],
+        input=document,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     blocks = json.loads(out)["blocks"]
     notes = []
     for cite in _cites([b for b in blocks if b["t"] != "Div"], []):
         content = cite["c"][1]
         made = [n for n in content if n["t"] == "Note"]
         notes.append(plain(_words(made[0]["c"] if made else content)))
-    entries = {str(d["c"][0][0])[4:]: plain(_words(d["c"][1]))
-               for b in blocks if b["t"] == "Div" and b["c"][0][0] == "refs" for d in b["c"][1]}
+    entries = {
+        str(d["c"][0][0])[4:]: plain(_words(d["c"][1]))
+        for b in blocks
+        if b["t"] == "Div" and b["c"][0][0] == "refs"
+        for d in b["c"][1]
+    }
     return notes, entries
 
 

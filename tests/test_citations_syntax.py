@@ -15,8 +15,13 @@ from treatypress.markdown.citations import citations_plugin
 
 
 def parser() -> MarkdownIt:
-    return (MarkdownIt("commonmark").use(front_matter_plugin).use(footnote_plugin, inline=True)
-            .use(attrs_plugin, spans=True).use(citations_plugin))
+    return (
+        MarkdownIt("commonmark")
+        .use(front_matter_plugin)
+        .use(footnote_plugin, inline=True)
+        .use(attrs_plugin, spans=True)
+        .use(citations_plugin)
+    )
 
 
 def cites(src: str) -> list[tuple[str, Citation]]:
@@ -36,7 +41,7 @@ def cites(src: str) -> list[tuple[str, Citation]]:
 
 
 def one(src: str) -> Citation:
-    (_content, citation), = cites(src)
+    ((_content, citation),) = cites(src)
     return citation
 
 
@@ -84,15 +89,32 @@ def test_file_positions_count_front_matter() -> None:
 
 
 LABELS = [  # (as written, CSL locator label, locator) -- Pandoc's en-US terms
-    ("bk. 2", "book", "2"), ("chap. 3", "chapter", "3"), ("chaps. 3–4", "chapter", "3–4"),
-    ("ch. 3", "chapter", "3"), ("col. 3", "column", "3"), ("fig. 4", "figure", "4"),
-    ("fol. 5", "folio", "5"), ("no. 8", "issue", "8"), ("nos. 8–9", "issue", "8–9"),
-    ("l. 12", "line", "12"), ("ll. 12–14", "line", "12–14"), ("n. 7", "note", "7"),
-    ("op. 9", "opus", "9"), ("p. 3", "page", "3"), ("pp. 33–35", "page", "33–35"),
-    ("para. 6", "paragraph", "6"), ("¶ 4", "paragraph", "4"), ("pt. 1", "part", "1"),
-    ("sec. 2", "section", "2"), ("§ 5", "section", "5"), ("v. 3", "verse", "3"),
-    ("vol. 2", "volume", "2"), ("vols. 1–2", "volume", "1–2"), ("{s.v. Vilnius}", "sub-verbo", "Vilnius"),
-    ("{iv, vi–xi}", "page", "iv, vi–xi"), ("xii", "page", "xii"),
+    ("bk. 2", "book", "2"),
+    ("chap. 3", "chapter", "3"),
+    ("chaps. 3–4", "chapter", "3–4"),
+    ("ch. 3", "chapter", "3"),
+    ("col. 3", "column", "3"),
+    ("fig. 4", "figure", "4"),
+    ("fol. 5", "folio", "5"),
+    ("no. 8", "issue", "8"),
+    ("nos. 8–9", "issue", "8–9"),
+    ("l. 12", "line", "12"),
+    ("ll. 12–14", "line", "12–14"),
+    ("n. 7", "note", "7"),
+    ("op. 9", "opus", "9"),
+    ("p. 3", "page", "3"),
+    ("pp. 33–35", "page", "33–35"),
+    ("para. 6", "paragraph", "6"),
+    ("¶ 4", "paragraph", "4"),
+    ("pt. 1", "part", "1"),
+    ("sec. 2", "section", "2"),
+    ("§ 5", "section", "5"),
+    ("v. 3", "verse", "3"),
+    ("vol. 2", "volume", "2"),
+    ("vols. 1–2", "volume", "1–2"),
+    ("{s.v. Vilnius}", "sub-verbo", "Vilnius"),
+    ("{iv, vi–xi}", "page", "iv, vi–xi"),
+    ("xii", "page", "xii"),
 ]
 
 

@@ -35,9 +35,13 @@ from treatypress.resolve.walk import footnote_bodies
 ROOT = Path(__file__).parent.parent
 BIB = ROOT / "references.bib"
 STYLES = ("chicago-notes-bibliography", "apa")
-MANUSCRIPTS = {"booklet": ROOT / "manuscript", "forms": ROOT / "tests" / "fixtures" / "bib" / "forms",
-               "forms-de": ROOT / "tests" / "fixtures" / "bib" / "forms-de"}
+MANUSCRIPTS = {
+    "booklet": ROOT / "manuscript",
+    "forms": ROOT / "tests" / "fixtures" / "bib" / "forms",
+    "forms-de": ROOT / "tests" / "fixtures" / "bib" / "forms-de",
+}
 LOCALES = {"forms-de": "de-DE"}  # the others are en-US
+
 
 @dataclass(frozen=True)
 class Found:
@@ -48,8 +52,13 @@ class Found:
 
 
 def _parser() -> MarkdownIt:
-    return (MarkdownIt("commonmark").use(front_matter_plugin).use(footnote_plugin, inline=True)
-            .use(citations_plugin).use(attrs_plugin, spans=True))
+    return (
+        MarkdownIt("commonmark")
+        .use(front_matter_plugin)
+        .use(footnote_plugin, inline=True)
+        .use(citations_plugin)
+        .use(attrs_plugin, spans=True)
+    )
 
 
 @cache
@@ -146,17 +155,31 @@ def _cites(node: Any, out: list[Any]) -> list[Any]:
 def run_pandoc(style_path: Path, document: str, locale: str = "en-US") -> tuple[list[str], list[tuple[str, str]]]:
     """Pandoc's markdown route: each citation's text in reading order ("name | note" for a
     citation Pandoc turned into a note with the author's name kept in the text), and the entries."""
-    out = subprocess.run([pypandoc.get_pandoc_path(), "--citeproc", "--csl", str(style_path), "--bibliography",
-                          str(BIB), "-f", "markdown", "-t", "json"],
-                         input=f"---\nlang: {locale}\n---\n\n" + document, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [
+            pypandoc.get_pandoc_path(),
+            "--citeproc",
+            "--csl",
+            str(style_path),
+            "--bibliography",
+            str(BIB),
+            "-f",
+            "markdown",
+            "-t",
+            "json",
+        ],
+        input=f"---\nlang: {locale}\n---\n\n" + document,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     blocks = json.loads(out)["blocks"]
     notes: list[str] = []
     for cite in _cites([b for b in blocks if b["t"] != "Div"], []):
         content = cite["c"][1]
         made = [n for n in content if n["t"] == "Note"]
         if made:
-            name = plain(_words(content[:content.index(made[0])]))
+            name = plain(_words(content[: content.index(made[0])]))
             notes.append((name + " | " if name else "") + plain(_words(made[0]["c"])))
         else:
             notes.append(plain(_words(content)))
@@ -185,8 +208,9 @@ def test_agrees_with_pandoc(style_name: str, name: str) -> None:
     their_entries = [(k, t) for k, t in their_entries if not bib.records[k].skip_bib]
     ours_text = [(f"{a} | " if a else "") + n for n, a in zip(ours.notes, ours.in_text)]
     pairs = [(f"{f.placed.path} {f.source}", plain(a), b) for f, a, b in zip(found, ours_text, theirs)]
-    pairs.append(("bibliography order", " ".join(e.key for e in ours.bibliography),
-                  " ".join(k for k, _ in their_entries)))
+    pairs.append(
+        ("bibliography order", " ".join(e.key for e in ours.bibliography), " ".join(k for k, _ in their_entries))
+    )
     mine = {e.key: plain(e.html) for e in ours.bibliography}
     pairs += [(f"bibliography {key}", mine.get(key, ""), text) for key, text in their_entries]
     differ = {where: (a, b) for where, a, b in pairs if a != b}

@@ -85,7 +85,9 @@ def test_check_shows_each_problem_where_it_is(book_copy: Path, capsys: pytest.Ca
     seen = capsys.readouterr()
     assert seen.out == ""
     lines = seen.err.splitlines()
-    assert lines[:2] == ["manuscript/01-first.md:13:75: error [cite-unknown] unknown citation key 'senn1965'",
-                         "  hint: did you mean 'senn1966'?"]
+    assert lines[:2] == [
+        "manuscript/01-first.md:13:75: error [cite-unknown] unknown citation key 'senn1965'",
+        "  hint: did you mean 'senn1966'?",
+    ]
     assert re.fullmatch(r"treatypress: checked in \d+\.\d s: 1 error, 0 warnings; the book cannot be built", lines[2])
     assert len(lines) == 3 and _tree(book_copy) == before

@@ -32,7 +32,8 @@ def test_check_summary_counts_the_problems(book_copy: Path, capsys: pytest.Captu
     assert main(["check", str(book_copy)]) == 1
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("treatypress: checked in ") and last.endswith(
-        " s: 1 error, 0 warnings; the book cannot be built")
+        " s: 1 error, 0 warnings; the book cannot be built"
+    )
 
 
 def test_check_format_json(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -41,9 +42,15 @@ def test_check_format_json(book_copy: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["check", str(book_copy), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["errors"] == 1 and report["warnings"] == 1
-    assert {"file": "manuscript/00-preface.md", "line": 8, "column": 22, "severity": "error",
-            "code": "cite-unknown", "message": "unknown citation key 'senn1965'",
-            "hint": "did you mean 'senn1966'?"} in report["problems"]
+    assert {
+        "file": "manuscript/00-preface.md",
+        "line": 8,
+        "column": 22,
+        "severity": "error",
+        "code": "cite-unknown",
+        "message": "unknown citation key 'senn1965'",
+        "hint": "did you mean 'senn1966'?",
+    } in report["problems"]
     typo = next(p for p in report["problems"] if p["code"] == "frontmatter-unknown")
     assert (typo["file"], typo["line"], typo["severity"]) == ("manuscript/00-preface.md", 3, "warning")
     assert set(typo) == {"file", "line", "column", "severity", "code", "message", "hint"}
@@ -51,7 +58,7 @@ def test_check_format_json(book_copy: Path, capsys: pytest.CaptureFixture[str]) 
 
 def test_a_broken_book_toml_does_not_hide_the_chapters(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     edit(book_copy / "manuscript/book.toml", 'language = "en"', "language = en")  # a TOML syntax error
-    edit(book_copy / "manuscript/book.toml", '[citations]', '[pdf]\nvariant = "fancy"\n\n[citations]')
+    edit(book_copy / "manuscript/book.toml", "[citations]", '[pdf]\nvariant = "fancy"\n\n[citations]')
     edit(book_copy / "manuscript/00-preface.md", "[@senn1966, 12]", "[@senn1965, 12]")
     assert main(["build", str(book_copy), "--format", "html", "--quiet"]) == 1
     err = capsys.readouterr().err
@@ -63,8 +70,11 @@ def test_a_broken_book_toml_does_not_hide_the_chapters(book_copy: Path, capsys: 
 
 
 def test_an_unknown_style_suggests_the_nearest_names(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    edit(book_copy / "manuscript/book.toml", 'style = "chicago-notes-bibliography"',
-         'style = "chicago-note-bibliography"')
+    edit(
+        book_copy / "manuscript/book.toml",
+        'style = "chicago-notes-bibliography"',
+        'style = "chicago-note-bibliography"',
+    )
     assert main(["check", str(book_copy)]) == 1
     err = capsys.readouterr().err
     assert "error [style-unknown] unknown citation style 'chicago-note-bibliography'" in err
@@ -115,8 +125,21 @@ def test_a_terminal_sees_the_pages_being_laid_out(tmp_path: Path) -> None:
     import sys
 
     leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "treatypress", "build", str(BOOKS / "minimal"),
-                                "--format", "pdf", "--out", str(tmp_path)], stdout=follower, stderr=follower)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "treatypress",
+            "build",
+            str(BOOKS / "minimal"),
+            "--format",
+            "pdf",
+            "--out",
+            str(tmp_path),
+        ],
+        stdout=follower,
+        stderr=follower,
+    )
     os.close(follower)
     shown = b""
     while True:

@@ -26,8 +26,11 @@ READING_ORDER = (*PROSE, "chronology", "related-treaties")
 
 def _documents(built: Built) -> dict[str, ElementTree.Element]:
     with zipfile.ZipFile(built.file(".epub")) as archive:
-        return {name.rsplit("/", 1)[1][:-6]: ElementTree.fromstring(archive.read(name))
-                for name in archive.namelist() if name.endswith(".xhtml")}
+        return {
+            name.rsplit("/", 1)[1][:-6]: ElementTree.fromstring(archive.read(name))
+            for name in archive.namelist()
+            if name.endswith(".xhtml")
+        }
 
 
 def _text(element: ElementTree.Element) -> str:
@@ -45,7 +48,9 @@ def _citing_notes(built: Built) -> list[ElementTree.Element]:
 
 
 def _settings() -> dict[str, object]:
-    citations: dict[str, object] = tomllib.loads((REPO / "manuscript" / "book.toml").read_text(encoding="utf-8"))["citations"]
+    citations: dict[str, object] = tomllib.loads((REPO / "manuscript" / "book.toml").read_text(encoding="utf-8"))[
+        "citations"
+    ]
     return citations
 
 
@@ -128,22 +133,48 @@ def test_notes_and_languages(default_book: Built) -> None:
 def test_index_has_eighty_entries_with_sub_entries_and_cross_references(default_book: Built) -> None:
     index = _documents(default_book)["index-general"]
     lists = [ul for ul in index.iter(f"{X}ul") if ul.get(TYPE) == "index-entry-list"]
-    top = [li for ul in lists for li in ul if li.get(TYPE) == "index-entry"
-           and not any(li in list(other) for other in lists if other is not ul)]
+    top = [
+        li
+        for ul in lists
+        for li in ul
+        if li.get(TYPE) == "index-entry" and not any(li in list(other) for other in lists if other is not ul)
+    ]
     headings = {_text(li.find(f"{X}span")) for li in top if li.find(f"{X}span") is not None}  # type: ignore[arg-type]
     assert len(headings) >= 80
-    assert {"Polish–Lithuanian War (1920)", "Foch, Ferdinand", "census of 1857", "historiography",
-            "de jure borders"} <= headings
+    assert {
+        "Polish–Lithuanian War (1920)",
+        "Foch, Ferdinand",
+        "census of 1857",
+        "historiography",
+        "de jure borders",
+    } <= headings
     nested = {id(ul) for li in index.iter(f"{X}li") for ul in li.iter(f"{X}ul")}
-    main = {_text(li.find(f"{X}span")) for ul in lists if id(ul) not in nested  # type: ignore[arg-type]
-            for li in ul if li.find(f"{X}span") is not None}
+    main = {
+        _text(li.find(f"{X}span"))  # type: ignore[arg-type]  # not None: the last condition
+        for ul in lists
+        if id(ul) not in nested
+        for li in ul
+        if li.find(f"{X}span") is not None
+    }
     assert {"Polish–Lithuanian War (1920)", "Foch, Ferdinand", "census of 1857", "historiography"} <= main
     # the treaty's provisions are sub-entries of the treaty; the central actors are not bare headings
     assert not {"Lithuania", "Soviet Russia", "secret clause", "reparations", "refugees", "citizenship"} & main
-    treaty = next(li for ul in lists if id(ul) not in nested for li in ul
-                  if _text(li).startswith("Soviet–Lithuanian Peace Treaty (1920)"))
-    assert {"secret clause", "reparations", "refugees", "prisoners of war", "citizenship", "trade and transit",
-            "Lithuanian copy found (2021)"} <= {_text(s).split(",")[0] for s in treaty.iter(f"{X}span")}
+    treaty = next(
+        li
+        for ul in lists
+        if id(ul) not in nested
+        for li in ul
+        if _text(li).startswith("Soviet–Lithuanian Peace Treaty (1920)")
+    )
+    assert {
+        "secret clause",
+        "reparations",
+        "refugees",
+        "prisoners of war",
+        "citizenship",
+        "trade and transit",
+        "Lithuanian copy found (2021)",
+    } <= {_text(s).split(",")[0] for s in treaty.iter(f"{X}span")}
     vilnius = next(li for li in top if _text(li).startswith("Vilnius"))
     assert len(list(vilnius.iter(f"{X}li"))) >= 4  # sub-entries: seized, entered, handed over, taken
     text = _text(index)

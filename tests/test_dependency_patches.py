@@ -32,19 +32,24 @@ def test_the_installed_weasyprint_is_patched() -> None:
         assert gaps == ()
 
 
-@pytest.mark.parametrize(("edit", "reason"), [
-    # a new argument: the wrapper would pass the wrong ones on
-    (lambda s: s.replace("annotations, tags):", "annotations, tags, artifacts):", 1), "takes (box, parent"),
-    # recursion through a local helper: nested elements would go undecorated
-    (lambda s: s.replace("_build_box_tree(\n", "_walk(\n").replace("_build_box_tree(child", "_walk(child"),
-     "no longer calls itself"),
-    (lambda s: re.sub(r"\byield( from)?\b", "return", s), "no longer a generator"),
-    (lambda s: s.replace("'P': ", "'Parent': "), "parent 'P'"),
-    # the link no longer kept on the box: the patch could not tell which element holds it
-    (lambda s: s.replace("box.link_annotation", "links.get(box)"), "link_annotation"),
-    (lambda s: s.replace("def _build_box_tree(", "def _build_structure_tree("), "has no function"),
-    (lambda s: s.replace("tags):", "tags)", 1), "does not parse"),
-])
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        # a new argument: the wrapper would pass the wrong ones on
+        (lambda s: s.replace("annotations, tags):", "annotations, tags, artifacts):", 1), "takes (box, parent"),
+        # recursion through a local helper: nested elements would go undecorated
+        (
+            lambda s: s.replace("_build_box_tree(\n", "_walk(\n").replace("_build_box_tree(child", "_walk(child"),
+            "no longer calls itself",
+        ),
+        (lambda s: re.sub(r"\byield( from)?\b", "return", s), "no longer a generator"),
+        (lambda s: s.replace("'P': ", "'Parent': "), "parent 'P'"),
+        # the link no longer kept on the box: the patch could not tell which element holds it
+        (lambda s: s.replace("box.link_annotation", "links.get(box)"), "link_annotation"),
+        (lambda s: s.replace("def _build_box_tree(", "def _build_structure_tree("), "has no function"),
+        (lambda s: s.replace("tags):", "tags)", 1), "does not parse"),
+    ],
+)
 def test_the_tag_patch_refuses_a_changed_source(edit: object, reason: str) -> None:
     changed = edit(TAGS_SOURCE)  # type: ignore[operator]
     assert changed != TAGS_SOURCE

@@ -75,14 +75,25 @@ def test_each_layout_is_documented(layout: str, common_variables: set[str]) -> N
 
 
 def test_each_documented_class_is_in_the_html_treatypress_writes() -> None:
-    table = DOC[DOC.index("## CSS classes"):DOC.index("## Examples")]
-    classes = {c for row in re.findall(r"^\| (`[^|]+) \|", table, flags=re.MULTILINE) for c in re.findall(r"`([\w-]+)`", row)}
-    sources = [*LAYOUTS.rglob("*.j2"), REPO / "src/treatypress/htmlwriter.py",
-               REPO / "src/treatypress/index/render.py", REPO / "src/treatypress/pagelist.py"]
+    table = DOC[DOC.index("## CSS classes") : DOC.index("## Examples")]
+    classes = {
+        c for row in re.findall(r"^\| (`[^|]+) \|", table, flags=re.MULTILINE) for c in re.findall(r"`([\w-]+)`", row)
+    }
+    sources = [
+        *LAYOUTS.rglob("*.j2"),
+        REPO / "src/treatypress/htmlwriter.py",
+        REPO / "src/treatypress/index/render.py",
+        REPO / "src/treatypress/pagelist.py",
+    ]
     text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
     # a class is written literally, or made from a kind ("toc-{{ entry.kind }}", "chapter {{ chapter.kind }}")
     kinds = {"toc-front", "toc-body", "toc-back", "front", "body", "back", "handout"}
-    missing = {c for c in classes - kinds if not re.search(rf"class=[\"'][^\"']*\b{re.escape(c)}\b", text)
-               and f'"{c}' not in text and f" {c}\"" not in text}
+    missing = {
+        c
+        for c in classes - kinds
+        if not re.search(rf"class=[\"'][^\"']*\b{re.escape(c)}\b", text)
+        and f'"{c}' not in text
+        and f' {c}"' not in text
+    }
     assert not missing, f"documented classes that treatypress never writes: {sorted(missing)}"
     assert len(classes) > 40

@@ -55,7 +55,7 @@ def _words_after_markers(built: Built) -> dict[str, tuple[bool, list[str]]]:
             text = archive.read(name).decode()
             text = re.sub(r'<a class="noteref"[^>]*>[^<]*</a>|<span class="noteref-sep">,</span>', "", text)
             for match in re.finditer(r'<span id="page-([^"]+)"[^>]*></span>', text):
-                following = text[match.end():match.end() + 3000]
+                following = text[match.end() : match.end() + 3000]
                 image = bool(re.match(r"\s*(<figure[^>]*>\s*)?<img", following))
                 after = unescape(re.sub(r"<[^>]+>", " ", following))
                 words[match[1]] = image, re.findall(r"\w+", after)[:4]
@@ -91,9 +91,13 @@ def test_each_marker_stands_where_its_printed_page_begins(default_book: Built) -
     texts = page_texts(default_book.file(".pdf"))
     after = _words_after_markers(default_book)
     with _zip(default_book) as archive:
-        captions = [w[:4] for n in archive.namelist() if n.endswith(".xhtml")
-                    for c in re.findall(r"<figcaption>(.*?)</figcaption>", archive.read(n).decode(), re.S)
-                    if (w := _words(re.sub(r"<[^>]+>", "", c)))]
+        captions = [
+            w[:4]
+            for n in archive.namelist()
+            if n.endswith(".xhtml")
+            for c in re.findall(r"<figcaption>(.*?)</figcaption>", archive.read(n).decode(), re.S)
+            if (w := _words(re.sub(r"<[^>]+>", "", c)))
+        ]
     checked = 0
     for label, text in zip(labels, texts):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -105,21 +109,21 @@ def test_each_marker_stands_where_its_printed_page_begins(default_book: Built) -
         assert len(words) == 3, label
         if image:  # a figure opens the page: its caption is on the page, under it
             page_tokens = _words(text.replace("\u2010\n", ""))
-            assert any(page_tokens[i:i + 3] == words for i in range(len(page_tokens))), (label, words)
+            assert any(page_tokens[i : i + 3] == words for i in range(len(page_tokens))), (label, words)
             checked += 1
             continue
         # within the running head's length (and the hyphenated word's) from the top
         # (two words: the index's second column shares the first column's lines in pdftotext)
-        openings = [tokens[i:i + 2] for i in range(min(len(tokens), 10))]
+        openings = [tokens[i : i + 2] for i in range(min(len(tokens), 10))]
         page_tokens = _words(text)
-        has_figure = any(page_tokens[i:i + len(c)] == c for c in captions for i in range(len(page_tokens)))
+        has_figure = any(page_tokens[i : i + len(c)] == c for c in captions for i in range(len(page_tokens)))
         if words[:2] not in openings and has_figure:
             # print moved a figure to the top of this page (a float gap mended): the marker is
             # where the page's text goes on, after the figure's own words, or on the next page
             # when the figure fills this one
             following = _words(texts[labels.index(label) + 1])[:10]
-            openings = [page_tokens[i:i + 2] for i in range(min(len(page_tokens), 120))]
-            openings += [following[i:i + 2] for i in range(len(following))]
+            openings = [page_tokens[i : i + 2] for i in range(min(len(page_tokens), 120))]
+            openings += [following[i : i + 2] for i in range(len(following))]
         # (in the two-column index pdftotext may also interleave the columns' first lines)
         interleaved = all(word in tokens[:12] for word in words[:2])
         assert words[:2] in openings or interleaved, (label, words, lines[:3])
@@ -131,7 +135,8 @@ def test_pages_metadata_says_where_the_page_numbers_come_from(default_book: Buil
     metas = _metas(default_book)
     assert metas["pageBreakSource"] == ["The Moscow Peace Treaty of 1920, print edition"]
     assert {"printPageNumbers", "pageBreakMarkers", "pageNavigation", "index"} <= set(
-        metas["schema:accessibilityFeature"])
+        metas["schema:accessibilityFeature"]
+    )
 
 
 def test_without_a_pdf_in_the_run_there_are_no_print_pages(screen_only_book: Built) -> None:
@@ -146,23 +151,31 @@ def test_without_a_pdf_in_the_run_there_are_no_print_pages(screen_only_book: Bui
 
 
 def _violations(report: dict[str, Any]) -> list[str]:
-    return [f"{doc['earl:testSubject']['url']}: {test['earl:test']['dct:title']} "
-            f"({test['earl:test']['earl:impact']}) {test['earl:result'].get('html', '')[:120]}"
-            for doc in report["assertions"] for test in doc["assertions"]
-            if test["earl:result"]["earl:outcome"] == "fail"]
+    return [
+        f"{doc['earl:testSubject']['url']}: {test['earl:test']['dct:title']} "
+        f"({test['earl:test']['earl:impact']}) {test['earl:result'].get('html', '')[:120]}"
+        for doc in report["assertions"]
+        for test in doc["assertions"]
+        if test["earl:result"]["earl:outcome"] == "fail"
+    ]
 
 
 @pytest.mark.parametrize("name", ["default_book", "small_book"])
-def test_ace_by_daisy_finds_no_violation(name: str, request: pytest.FixtureRequest,
-                                         ace_report: Any) -> None:
+def test_ace_by_daisy_finds_no_violation(name: str, request: pytest.FixtureRequest, ace_report: Any) -> None:
     built: Built = request.getfixturevalue(name)
     report = ace_report(built.file(".epub"))
     assert _violations(report) == []
     assert report["earl:result"]["earl:outcome"] == "pass"
     present = set(report["a11y-metadata"]["present"])
-    assert {"schema:accessMode", "schema:accessibilityFeature", "schema:accessibilityHazard",
-            "schema:accessibilitySummary", "schema:accessModeSufficient", "dcterms:conformsTo",
-            "a11y:certifiedBy"} <= present
+    assert {
+        "schema:accessMode",
+        "schema:accessibilityFeature",
+        "schema:accessibilityHazard",
+        "schema:accessibilitySummary",
+        "schema:accessModeSufficient",
+        "dcterms:conformsTo",
+        "a11y:certifiedBy",
+    } <= present
 
 
 def test_accessibility_1_1_metadata(default_book: Built) -> None:
@@ -207,8 +220,11 @@ def test_the_default_epub_is_small_and_its_fonts_cover_every_character(default_b
     path = default_book.file(".epub")
     assert path.stat().st_size <= 400_000, path.stat().st_size
     with _zip(default_book) as archive:
-        text = "".join(unescape(re.sub(r"<[^>]+>", "", archive.read(n).decode().split("<body", 1)[1]))
-                       for n in archive.namelist() if n.endswith(".xhtml"))
+        text = "".join(
+            unescape(re.sub(r"<[^>]+>", "", archive.read(n).decode().split("<body", 1)[1]))
+            for n in archive.namelist()
+            if n.endswith(".xhtml")
+        )
         fonts = {n: TTFont(io.BytesIO(archive.read(n))) for n in archive.namelist() if n.endswith(".ttf")}
     assert len(fonts) == 4
     wanted = {c for c in text if not c.isspace() or c == "\u00a0"} - {"\u200b"}

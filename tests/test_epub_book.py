@@ -8,14 +8,19 @@ from xml.etree import ElementTree
 import pytest
 from conftest import Built, EpubChecks
 
-NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
-      "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+}
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
 
 @pytest.mark.parametrize("name", ["small_book", "default_book"])
-def test_epubcheck_reports_no_errors_and_no_warnings(name: str, request: pytest.FixtureRequest,
-                                                     epubchecks: EpubChecks) -> None:
+def test_epubcheck_reports_no_errors_and_no_warnings(
+    name: str, request: pytest.FixtureRequest, epubchecks: EpubChecks
+) -> None:
     built: Built = request.getfixturevalue(name)
     assert epubchecks.problems(built.file(".epub")) == []
 
@@ -55,8 +60,16 @@ def test_package_metadata(small_book: Built) -> None:
 def test_one_file_per_chapter_and_navigation(small_book: Built) -> None:
     opf = _read(small_book, "OEBPS/content.opf")
     spine = [i.get("idref") for i in opf.iter(f"{{{NS['opf']}}}itemref")]
-    assert spine == ["x-text-cover.xhtml", "x-text-titlepage.xhtml", "x-text-nav.xhtml", "x-text-preface.xhtml", "x-text-first.xhtml",
-                     "x-text-second.xhtml", "x-text-bibliography.xhtml", "x-text-index-general.xhtml"]
+    assert spine == [
+        "x-text-cover.xhtml",
+        "x-text-titlepage.xhtml",
+        "x-text-nav.xhtml",
+        "x-text-preface.xhtml",
+        "x-text-first.xhtml",
+        "x-text-second.xhtml",
+        "x-text-bibliography.xhtml",
+        "x-text-index-general.xhtml",
+    ]
     nav = _read(small_book, "OEBPS/text/nav.xhtml")
     navs = {n.get(EPUB_TYPE): n for n in nav.iter(f"{{{NS['x']}}}nav")}
     assert set(navs) == {"toc", "landmarks", "page-list"}  # the PDF was built in the same run

@@ -37,12 +37,16 @@ def test_no_manuscript_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "Traceback" not in err
 
 
-def test_listed_chapter_missing_points_at_the_settings_line(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_listed_chapter_missing_points_at_the_settings_line(
+    book_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     edit(book_copy / "manuscript/book.toml", '"02-second.md"', '"02-secnd.md"')
     code, err = run(book_copy, capsys)
     assert code == 1
-    assert ("manuscript/book.toml:15:28: error [chapter-missing] chapter '02-secnd.md' is listed but "
-            "manuscript/02-secnd.md does not exist\n  hint: did you mean '02-second.md'?") in err
+    assert (
+        "manuscript/book.toml:15:28: error [chapter-missing] chapter '02-secnd.md' is listed but "
+        "manuscript/02-secnd.md does not exist\n  hint: did you mean '02-second.md'?"
+    ) in err
     # and the file that is present but unlisted is a warning in the same run
     assert "manuscript/02-second.md: warning [chapter-unlisted] manuscript/02-second.md is not in the contents" in err
 
@@ -54,7 +58,9 @@ def test_invalid_toml(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert re.search(r"manuscript/book\.toml:5:12: error \[config-toml\] invalid TOML: Invalid value", err), err
 
 
-def test_unknown_and_mistyped_settings_are_reported_together(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_and_mistyped_settings_are_reported_together(
+    book_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     edit(book_copy / "manuscript/book.toml", 'language = "en"', 'language = "en"\ntitel = "x"\n')
     edit(book_copy / "manuscript/book.toml", 'keywords = ["test", "book"]', "keywords = 3")
     edit(book_copy / "manuscript/book.toml", "[citations]", '[pdf]\nvariant = "fancy"\n\n[citations]')
@@ -78,17 +84,22 @@ def test_file_not_utf8(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> N
     path.write_bytes(path.read_bytes().replace(b"small book", b"small b\xf6ok"))
     code, err = run(book_copy, capsys)
     assert code == 1
-    assert ("manuscript/00-preface.md:6:13: error [not-utf8] the file is not UTF-8: byte 0xf6 cannot be decoded\n"
-            "  hint: re-save the file with UTF-8 encoding") in err
+    assert (
+        "manuscript/00-preface.md:6:13: error [not-utf8] the file is not UTF-8: byte 0xf6 cannot be decoded\n"
+        "  hint: re-save the file with UTF-8 encoding"
+    ) in err
 
 
-def test_footnote_without_definition_and_definition_never_called(book_copy: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_footnote_without_definition_and_definition_never_called(
+    book_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     edit(book_copy / "manuscript/00-preface.md", "real.[^why]", "real.[^wy]")
     code, err = run(book_copy, capsys)
     assert code == 1
-    assert ("manuscript/00-preface.md:6:67: error [footnote-undefined] footnote [^wy] has no definition\n"
-            "  hint: add a line '[^wy]: the note text' after the paragraph") in err
+    assert (
+        "manuscript/00-preface.md:6:67: error [footnote-undefined] footnote [^wy] has no definition\n"
+        "  hint: add a line '[^wy]: the note text' after the paragraph"
+    ) in err
     assert "manuscript/00-preface.md:9:1: error [footnote-unused] footnote [^why] is defined but never called" in err
 
 
@@ -99,7 +110,9 @@ def test_missing_and_remote_images(book_copy: Path, capsys: pytest.CaptureFixtur
     code, err = run(book_copy, capsys)
     assert code == 1
     assert re.search(r"manuscript/01-first\.md:\d+:\d+: error \[missing-file\] 'figures/bx\.svg' does not exist", err)
-    assert "error [remote-resource] 'https://example.org/a.png' is on the network; a build never reads the network" in err
+    assert (
+        "error [remote-resource] 'https://example.org/a.png' is on the network; a build never reads the network" in err
+    )
     assert "error [outside-book] '../../secret.png' is outside the book folder" in err
 
 
@@ -107,29 +120,37 @@ def test_duplicate_explicit_heading_id(book_copy: Path, capsys: pytest.CaptureFi
     edit(book_copy / "manuscript/02-second.md", "{#second}", "{#first}")
     code, err = run(book_copy, capsys)
     assert code == 1
-    assert ("manuscript/02-second.md:5:30: error [duplicate-id] the id '#first' is used twice "
-            "(first at manuscript/01-first.md:5:30)") in err
+    assert (
+        "manuscript/02-second.md:5:30: error [duplicate-id] the id '#first' is used twice "
+        "(first at manuscript/01-first.md:5:30)"
+    ) in err
 
 
-def test_unknown_citation_key_is_an_error_with_a_suggestion(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_citation_key_is_an_error_with_a_suggestion(
+    book_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     edit(book_copy / "manuscript/00-preface.md", "[@senn1966, 12]", "[@senn1965, 12]")
     code, err = run(book_copy, capsys)
     assert code == 1
     assert "manuscript/00-preface.md:7:" in err and "error [cite-unknown]" in err and "senn1966" in err
 
 
-def test_stylesheet_reaching_outside_the_book_is_refused(book_copy: Path, capsys: pytest.CaptureFixture[str],
-                                                        tmp_path: Path) -> None:
+def test_stylesheet_reaching_outside_the_book_is_refused(
+    book_copy: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     (tmp_path / "evil.css").write_text("p { color: red }")
     css = book_copy / "styles/css/book.css"
     css.parent.mkdir(parents=True)
-    css.write_text(f"@import url({(tmp_path / 'evil.css').as_uri()});\n"
-                   "body { background: url(https://example.org/bg.png); }\n")
+    css.write_text(
+        f"@import url({(tmp_path / 'evil.css').as_uri()});\nbody {{ background: url(https://example.org/bg.png); }}\n"
+    )
     code = main(["build", str(book_copy), "--format", "pdf", "--quiet"])
     err = capsys.readouterr().err
     assert code == 1
     # checked before the layout, at the stylesheet's line, and each reported once
-    outside = f"styles/css/book.css:1:9: error [outside-book] the stylesheet asks for '{(tmp_path / 'evil.css').as_uri()}'"
+    outside = (
+        f"styles/css/book.css:1:9: error [outside-book] the stylesheet asks for '{(tmp_path / 'evil.css').as_uri()}'"
+    )
     assert err.count(outside) == 1, err
     remote = "styles/css/book.css:2:20: error [remote-resource] the stylesheet asks for 'https://example.org/bg.png'"
     assert err.count(remote) == 1, err
@@ -147,5 +168,8 @@ def test_figure_without_alt_text_in_the_accessible_variant(book_copy: Path, caps
     edit(book_copy / "manuscript/01-first.md", ' alt="A grey box with a black border."', "")
     code, err = run(book_copy, capsys)
     assert code == 1
-    assert re.search(r"manuscript/01-first\.md:\d+:\d+: error \[figure-no-alt\] the image 'figures/box\.svg' "
-                     r"has no alt text\n  hint: describe it for screen readers", err), err
+    assert re.search(
+        r"manuscript/01-first\.md:\d+:\d+: error \[figure-no-alt\] the image 'figures/box\.svg' "
+        r"has no alt text\n  hint: describe it for screen readers",
+        err,
+    ), err

@@ -36,8 +36,11 @@ ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` (hidden ones too) and a digest of its bytes."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def leftovers(out: Path) -> list[Path]:
@@ -51,8 +54,9 @@ def command(book: Path, out: Path, *extra: str) -> list[str]:
 def new_edition(book: Path, padding_mb: int = 0) -> None:
     """Change the text (so every output changes) and, optionally, make the figure big."""
     chapter = book / "manuscript/01-first.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace("ruined bridges", "broken bridges"),
-                       encoding="utf-8")
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8").replace("ruined bridges", "broken bridges"), encoding="utf-8"
+    )
     if padding_mb:
         figure = book / "manuscript/figures/box.svg"
         svg = figure.read_text(encoding="utf-8")
@@ -63,8 +67,12 @@ def new_edition(book: Path, padding_mb: int = 0) -> None:
 def tmpfs(where: Path, size: str, *options: str) -> Iterator[Path]:
     """A small tmpfs mounted at ``where``: a real full disk or a real read-only filesystem."""
     where.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join((f"size={size}", *options)), "tmpfs",
-                              str(where)], check=False, capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", ",".join((f"size={size}", *options)), "tmpfs", str(where)],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
@@ -77,12 +85,19 @@ def tmpfs(where: Path, size: str, *options: str) -> Iterator[Path]:
 
 OUT_CASES = [
     # (name, make the --out, expected code, expected message fragment)
-    ("out-is-a-file", lambda tmp: _file(tmp / "out"), "out-not-a-folder",
-     "error [out-not-a-folder] the output folder (--out) is a file, not a folder"),
-    ("out-under-a-file", lambda tmp: _file(tmp / "out") / "sub", "out-not-a-folder",
-     "is a file, not a folder"),
-    ("out-read-only", lambda tmp: _read_only(tmp / "out"), "out-unwritable",
-     "error [out-unwritable] the output folder (--out) cannot be written"),
+    (
+        "out-is-a-file",
+        lambda tmp: _file(tmp / "out"),
+        "out-not-a-folder",
+        "error [out-not-a-folder] the output folder (--out) is a file, not a folder",
+    ),
+    ("out-under-a-file", lambda tmp: _file(tmp / "out") / "sub", "out-not-a-folder", "is a file, not a folder"),
+    (
+        "out-read-only",
+        lambda tmp: _read_only(tmp / "out"),
+        "out-unwritable",
+        "error [out-unwritable] the output folder (--out) cannot be written",
+    ),
 ]
 
 
@@ -103,8 +118,9 @@ def _read_only(path: Path) -> Path:
 
 
 @pytest.mark.parametrize(("name", "make", "code", "fragment"), OUT_CASES, ids=[c[0] for c in OUT_CASES])
-def test_a_wrong_out_is_a_located_error(name: str, make: object, code: str, fragment: str, tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_wrong_out_is_a_located_error(
+    name: str, make: object, code: str, fragment: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out: Path = make(tmp_path)  # type: ignore[operator]
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     try:
@@ -135,19 +151,30 @@ def test_disk_full_keeps_the_previous_outputs(book_copy: Path, tmp_path: Path) -
     subprocess.run(command(book_copy, out, "--format", "epub,html", "--quiet"), env=ENV, check=True)
     before = snapshot(out)
     new_edition(book_copy, padding_mb=3)
-    result = subprocess.run(command(book_copy, out, "--format", "epub,html", "--quiet"), env=ENV, check=False,
-                            capture_output=True, text=True, preexec_fn=lambda: _limit_file_size(2 << 20))
+    result = subprocess.run(
+        command(book_copy, out, "--format", "epub,html", "--quiet"),
+        env=ENV,
+        check=False,
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: _limit_file_size(2 << 20),
+    )
     assert result.returncode == 1, result.stderr
-    assert f"{out}: error [out-disk-full] no room to write the outputs into the output folder (--out): " \
-           "File too large" in result.stderr
-    assert "hint: free some disk space, or build into another folder with --out DIR; the previous outputs " \
-           "are unchanged" in result.stderr
+    assert (
+        f"{out}: error [out-disk-full] no room to write the outputs into the output folder (--out): "
+        "File too large" in result.stderr
+    )
+    assert (
+        "hint: free some disk space, or build into another folder with --out DIR; the previous outputs "
+        "are unchanged" in result.stderr
+    )
     assert "Traceback" not in result.stderr
     assert snapshot(out) == before and not leftovers(out)
 
 
-def test_a_full_tmpfs_keeps_the_previous_outputs(book_copy: Path, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_full_tmpfs_keeps_the_previous_outputs(
+    book_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A real full disk: an 8 MiB tmpfs holds the old web edition but not the new one, whose
     figure alone is 10 MiB (ENOSPC)."""
     with tmpfs(tmp_path / "disk", "8m") as disk:
@@ -157,8 +184,10 @@ def test_a_full_tmpfs_keeps_the_previous_outputs(book_copy: Path, tmp_path: Path
         new_edition(book_copy, padding_mb=10)
         assert main(["build", str(book_copy), "--format", "html", "--quiet", "--out", str(out)]) == 1
         err = capsys.readouterr().err
-        assert f"{out}: error [out-disk-full] no room to write the outputs into the output folder (--out): " \
-               "No space left on device" in err
+        assert (
+            f"{out}: error [out-disk-full] no room to write the outputs into the output folder (--out): "
+            "No space left on device" in err
+        )
         assert snapshot(out) == before and not leftovers(out)
 
 
@@ -196,8 +225,9 @@ def test_sigkill_in_the_write_stage_leaves_the_old_set_or_the_new_one(book_copy:
 
 def test_ctrl_c_prints_one_line_and_exits_130(book_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
-    process = subprocess.Popen(command(book_copy, out, "--format", "pdf"), env=ENV, stderr=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command(book_copy, out, "--format", "pdf"), env=ENV, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert process.stderr is not None
     first = process.stderr.read(1)  # the progress display's first output: the build has started
     process.send_signal(signal.SIGINT)
@@ -211,8 +241,9 @@ def test_ctrl_c_prints_one_line_and_exits_130(book_copy: Path, tmp_path: Path) -
 # --- --strict --------------------------------------------------------------------------
 
 
-def test_strict_writes_nothing_when_there_are_warnings(book_copy: Path, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_strict_writes_nothing_when_there_are_warnings(
+    book_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (book_copy / "manuscript/03-unlisted.md").write_text("# Unlisted\n\nText.\n", encoding="utf-8")
     out = tmp_path / "dist"
     assert main(["build", str(book_copy), "--format", "html", "--quiet", "--strict", "--out", str(out)]) == 1
@@ -242,8 +273,9 @@ def test_a_build_keeps_other_outputs_and_cleans_only_dead_staging(tmp_path: Path
     try:
         written = write_artifacts(out, [Artifact("book.html", b"new html"), Artifact("book.pdf", b"new pdf")])
         assert written == [out / "book.html", out / "book.pdf"]
-        assert snapshot(out) == snapshot_of({"book.pdf": b"new pdf", "book.html": b"new html",
-                                             "handouts/a.pdf": b"old a"})
+        assert snapshot(out) == snapshot_of(
+            {"book.pdf": b"new pdf", "book.html": b"new html", "handouts/a.pdf": b"old a"}
+        )
         assert not dead.exists() and live.exists()
     finally:
         os.close(handle)
@@ -257,8 +289,9 @@ def snapshot_of(files: dict[str, bytes]) -> dict[str, str]:
 # --- huge input ---------------------------------------------------------------------------
 
 
-def test_a_manuscript_over_the_limit_is_refused_at_once(book_copy: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_manuscript_over_the_limit_is_refused_at_once(
+    book_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     chapter = book_copy / "manuscript/02-second.md"
     text = chapter.read_text(encoding="utf-8")
     paragraph = "A paragraph of a chapter far too long for one booklet, repeated. " * 10 + "\n\n"
@@ -268,9 +301,13 @@ def test_a_manuscript_over_the_limit_is_refused_at_once(book_copy: Path, tmp_pat
     assert build_stages(book_copy, out, progress) and progress == ["config", "manuscript"]  # no parse, no layout
     assert main(["build", str(book_copy), "--format", "pdf", "--quiet", "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert re.search(r"^manuscript/02-second\.md: error \[manuscript-too-large\] the chapters hold 2\.\d MB of "
-                     r"text \(manuscript/02-second\.md: 2\.\d MB\); treatypress lays out at most 2 MB \(about "
-                     r"1,000 A5 pages\) in one book$", err, re.MULTILINE), err
+    assert re.search(
+        r"^manuscript/02-second\.md: error \[manuscript-too-large\] the chapters hold 2\.\d MB of "
+        r"text \(manuscript/02-second\.md: 2\.\d MB\); treatypress lays out at most 2 MB \(about "
+        r"1,000 A5 pages\) in one book$",
+        err,
+        re.MULTILINE,
+    ), err
     assert "hint: split the work into volumes" in err and not out.exists()
 
 

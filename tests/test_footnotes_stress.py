@@ -27,8 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from stressbook import CONVENTION_CSS, stress_html
 
 SEED = 5
-FONT = (Path(__file__).resolve().parents[1]
-        / "src/treatypress/styles/fonts/CharisSIL-Regular.ttf").as_uri()
+FONT = (Path(__file__).resolve().parents[1] / "src/treatypress/styles/fonts/CharisSIL-Regular.ttf").as_uri()
 
 
 @cache
@@ -39,7 +38,8 @@ def _render(patch_layout: bool, max_passes: int) -> FootnoteRender:
 
 def _small_book(policy: str, prefix_words: int, note: str) -> weasyprint.HTML:
     words = " ".join(f"word{i}" for i in range(prefix_words))
-    return weasyprint.HTML(string=f"""<html lang="en"><style>
+    return weasyprint.HTML(
+        string=f"""<html lang="en"><style>
       @font-face {{ font-family: C; src: url({FONT}); }}
       @page {{ size: 105mm 148mm; margin: 12mm; }}
       html {{ font: 10pt/1.3 C; }} p {{ margin: 0; orphans: 2; widows: 2; }}
@@ -47,7 +47,8 @@ def _small_book(policy: str, prefix_words: int, note: str) -> weasyprint.HTML:
     </style><body><section class="chapter" id="ch1">
       <p>{words}<a class="fn-call" id="fnref-ch1-1"></a><span class="footnote"
       id="fn-ch1-1">{note}</span> and more words to finish the paragraph.</p>
-    </section></body></html>""")
+    </section></body></html>"""
+    )
 
 
 def test_stress_book_is_deterministic_and_covers_the_hard_cases() -> None:
@@ -73,8 +74,8 @@ def test_stress_book_keeps_every_note_with_its_call_in_one_layout() -> None:
     # The book does put calls on a page's last body line, and notes there held.
     pages = [footnotes._page_facts(i, p) for i, p in enumerate(result.document.pages, 1)]
     last_line_calls = [
-        ident for facts in pages if facts.lines
-        for ident, block in facts.calls if block is facts.lines[-1].block]
+        ident for facts in pages if facts.lines for ident, block in facts.calls if block is facts.lines[-1].block
+    ]
     assert last_line_calls
 
 
@@ -102,8 +103,7 @@ def test_checker_detects_a_note_set_after_its_call_with_policy_auto() -> None:
     note = "A long note that runs over several lines of text. " * 8
     html = _small_book("auto", 240, note)
     problems = check_footnotes(html.render(), note_ids(html))
-    assert [(p.kind, p.note_id, p.call_page, p.note_page) for p in problems] == [
-        ("stray", "fn-ch1-1", 2, 3)]
+    assert [(p.kind, p.note_id, p.call_page, p.note_page) for p in problems] == [("stray", "fn-ch1-1", 2, 3)]
     assert "fn-ch1-1" in problems[0].message and "page 3" in problems[0].message
     # The same page with treatypress' policy keeps the note with its call.
     html = _small_book("line", 240, note)
@@ -113,14 +113,16 @@ def test_checker_detects_a_note_set_after_its_call_with_policy_auto() -> None:
 def test_checker_detects_a_page_left_half_empty_by_a_long_note() -> None:
     words = " ".join(f"word{i}" for i in range(40))
     note = "A very long note that runs over many lines of the page. " * 24
-    html = weasyprint.HTML(string=f"""<html lang="en"><style>
+    html = weasyprint.HTML(
+        string=f"""<html lang="en"><style>
       @font-face {{ font-family: C; src: url({FONT}); }}
       @page {{ size: 105mm 148mm; margin: 12mm; }}
       html {{ font: 10pt/1.3 C; }} p {{ margin: 0; }}
       span.footnote {{ float: footnote; footnote-policy: line; font-size: 8pt; }}
     </style><body><section class="chapter" id="ch1"><p>{words}</p>
       <p>Opening<a class="fn-call" id="fnref-ch1-1"></a><span class="footnote"
-      id="fn-ch1-1">{note}</span> {words}</p></section></body></html>""")
+      id="fn-ch1-1">{note}</span> {words}</p></section></body></html>"""
+    )
     problems = check_footnotes(html.render(), note_ids(html))
     half = [p for p in problems if p.kind == "half-empty-page"]
     assert [(p.note_id, p.call_page) for p in half] == [("fn-ch1-1", 2)]
@@ -146,9 +148,14 @@ def test_huge_notes_on_their_calls_page_are_no_false_alarm(seed: int) -> None:
     assert result.problems == ()
     pages = [footnotes._page_facts(i, p) for i, p in enumerate(result.document.pages, 1)]
     # the case the check used to refuse is there: a page under half full before a huge note
-    short = [facts for facts, after in itertools.pairwise(pages) if facts.lines and after.lines
-             and (facts.lines[-1].bottom - facts.content_top) / (facts.area_top - facts.content_top) < 0.5
-             and facts.lines[-1].chapter is after.lines[0].chapter]
+    short = [
+        facts
+        for facts, after in itertools.pairwise(pages)
+        if facts.lines
+        and after.lines
+        and (facts.lines[-1].bottom - facts.content_top) / (facts.area_top - facts.content_top) < 0.5
+        and facts.lines[-1].chapter is after.lines[0].chapter
+    ]
     assert short
 
 

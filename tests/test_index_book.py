@@ -9,8 +9,14 @@ from conftest import Built, page_texts
 from pypdf import PdfReader
 
 # heading as printed -> the text its marks cover in the small book
-MARKED = {"Kaunas": "Kaunas", "Vilnius": "Vilnius", "Łossowski": "Łossowski", "river Neris": "river Neris",
-          "Żeligowski, Lucjan": "Żeligowski", "Polish–Soviet War": "A marked passage about the war"}
+MARKED = {
+    "Kaunas": "Kaunas",
+    "Vilnius": "Vilnius",
+    "Łossowski": "Łossowski",
+    "river Neris": "river Neris",
+    "Żeligowski, Lucjan": "Żeligowski",
+    "Polish–Soviet War": "A marked passage about the war",
+}
 
 
 def _pages(locators: str) -> list[int]:

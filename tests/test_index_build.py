@@ -21,8 +21,12 @@ def formatted(problems: tuple[object, ...]) -> list[str]:
 
 def test_case_and_diacritics_do_not_split_and_the_most_frequent_spelling_wins() -> None:
     indexes, problems = build_indexes(
-        marks(({"idx": "Narusevicius"}, "x", 3), ({"idx": "Naruševičius"}, "x", 8), ({"idx": "naruševičius"}, "x", 9),
-              ({"idx": "Naruševičius"}, "x", 11)),
+        marks(
+            ({"idx": "Narusevicius"}, "x", 3),
+            ({"idx": "Naruševičius"}, "x", 8),
+            ({"idx": "naruševičius"}, "x", 9),
+            ({"idx": "Naruševičius"}, "x", 11),
+        ),
         "lt",
     )
     (entry,) = indexes[0].groups[0].entries
@@ -51,8 +55,11 @@ def test_first_spelling_wins_a_tie_and_sub_entries_name_their_parent() -> None:
 
 def test_see_target_missing() -> None:
     _, problems = build_indexes(
-        marks(({"idx": "Wilno", "see": "Vilna"}, "", 4), ({"idx": "Kaunas", "seealso": "Kovno"}, "Kaunas", 5),
-              ({"idx": "Vilnius"}, "x", 6)),
+        marks(
+            ({"idx": "Wilno", "see": "Vilna"}, "", 4),
+            ({"idx": "Kaunas", "seealso": "Kovno"}, "Kaunas", 5),
+            ({"idx": "Vilnius"}, "x", 6),
+        ),
         "en",
     )
     assert formatted(problems) == [
@@ -81,8 +88,11 @@ def test_empty_heading_is_reported_by_parse_mark_with_its_place() -> None:
 def test_unknown_index_is_an_error_and_indexes_follow_the_settings() -> None:
     defs = [IndexDef("places", "Index of Places"), IndexDef("people", "Index of Persons")]
     indexes, problems = build_indexes(
-        marks(({"idx": "Kaunas", "index": "places"}, "x", 1), ({"idx": "Smetona", "index": "people"}, "x", 2),
-              ({"idx": "Treaty of Moscow"}, "x", 3)),
+        marks(
+            ({"idx": "Kaunas", "index": "places"}, "x", 1),
+            ({"idx": "Smetona", "index": "people"}, "x", 2),
+            ({"idx": "Treaty of Moscow"}, "x", 3),
+        ),
         "en",
         defs,
     )
@@ -95,8 +105,11 @@ def test_unknown_index_is_an_error_and_indexes_follow_the_settings() -> None:
 
 def test_see_and_see_also_on_one_entry() -> None:
     indexes, problems = build_indexes(
-        marks(({"idx": "Wilno", "see": "Vilnius"}, "", 1), ({"idx": "Wilno", "seealso": "Vilnius"}, "", 2),
-              ({"idx": "Vilnius"}, "x", 3)),
+        marks(
+            ({"idx": "Wilno", "see": "Vilnius"}, "", 1),
+            ({"idx": "Wilno", "seealso": "Vilnius"}, "", 2),
+            ({"idx": "Vilnius"}, "x", 3),
+        ),
         "en",
     )
     assert [p.code for p in problems] == ["index-see-conflict"]

@@ -88,8 +88,13 @@ def marks() -> list[IndexMark]:
 
 
 PAGES = {
-    "m1": PageRef(3, "3"), "m2": PageRef(3, "3"), "m3": PageRef(3, "3"), "m4": PageRef(4, "4"),
-    "m5": PageRef(5, "5"), "m5-end": PageRef(7, "7"), "m6": PageRef(7, "7"),
+    "m1": PageRef(3, "3"),
+    "m2": PageRef(3, "3"),
+    "m3": PageRef(3, "3"),
+    "m4": PageRef(4, "4"),
+    "m5": PageRef(5, "5"),
+    "m5-end": PageRef(7, "7"),
+    "m6": PageRef(7, "7"),
 }
 
 

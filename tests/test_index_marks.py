@@ -68,7 +68,7 @@ def test_empty_heading_is_a_warning(attrs: dict[str, str], text: str) -> None:
 def test_empty_heading_message() -> None:
     assert parse({"class": "idx"}, "")[1] == [
         "manuscript/01-vilnius.md:12:3: warning [index-empty] index mark has an empty heading: ''\n"
-        "  hint: give the span some text or write idx=\"Heading\""
+        '  hint: give the span some text or write idx="Heading"'
     ]
 
 

@@ -38,8 +38,14 @@ FILLER = "<p>" + "The commission met again without result. " * 12 + "</p>"
 
 # (page number wanted, marked text, idx heading or None for .idx)
 POINTS = [
-    (1, "Vilnius", None), (1, "Vilnius", None), (2, "Vilnius", None), (3, "Vilnius", None),
-    (2, "Kaunas", None), (5, "Kaunas", None), (4, "Suwałki", "Suwałki"), (5, "Żeligowski", "Żeligowski"),
+    (1, "Vilnius", None),
+    (1, "Vilnius", None),
+    (2, "Vilnius", None),
+    (3, "Vilnius", None),
+    (2, "Kaunas", None),
+    (5, "Kaunas", None),
+    (4, "Suwałki", "Suwałki"),
+    (5, "Żeligowski", "Żeligowski"),
 ]
 
 
@@ -84,7 +90,7 @@ def test_printed_locators_are_the_pages_where_the_marks_landed() -> None:
     book = body.copy(body.pages + back.pages)  # body laid out once; index pages joined after it
     pdf = pypdf.PdfReader(io.BytesIO(book.write_pdf()))
     texts = [page.extract_text() for page in pdf.pages]
-    index_text = re.sub(r"\s+", " ", " ".join(texts[len(body.pages):]))  # columns break lines
+    index_text = re.sub(r"\s+", " ", " ".join(texts[len(body.pages) :]))  # columns break lines
 
     lines = re.findall(r'<span class="index-term">(.*?)</span>, <span class="index-locators">(.*?)</span>', index_html)
     assert dict(lines) == {

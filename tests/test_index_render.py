@@ -113,7 +113,9 @@ def types(el: ET.Element) -> str:
 
 
 def test_linked_structure_follows_epub_indexes() -> None:
-    index = book(({"idx": "Kaunas", "seealso": "Kovno"}, "x"), ({"idx": "Kovno"}, "x"), ({"idx": "Wilno", "see": "Kovno"}, ""))
+    index = book(
+        ({"idx": "Kaunas", "seealso": "Kovno"}, "x"), ({"idx": "Kovno"}, "x"), ({"idx": "Wilno", "see": "Kovno"}, "")
+    )
     root = linked(index, p(12, 3))
     (section,) = root
     assert types(section) == "index"

@@ -24,19 +24,23 @@ from treatypress.config import check_value, load_config, settings_table
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 # a 1x1 PNG, as an author might paste it
-PIXEL = base64.b64encode(bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000105fe02fea70000000049454e44ae426082")).decode()
-RAW = ('The <span class="smallcaps" lang="lt">Seimas</span> met<br>in <abbr title="Kaunas">K.</abbr>, '
-       '<a href="https://example.org/treaty">the text</a>.<!-- a note to self -->\n\n'
-       '<div class="boxed">\n\nA *boxed* paragraph.\n\n</div>\n\n'
-       '<!--\nA longer note to self, on several lines.\n-->\n\n'
-       f"![A pixel.](data:image/png;base64,{PIXEL}){{alt=\"One grey pixel.\"}}\n")
+PIXEL = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000105fe02fea70000000049454e44ae426082"
+    )
+).decode()
+RAW = (
+    'The <span class="smallcaps" lang="lt">Seimas</span> met<br>in <abbr title="Kaunas">K.</abbr>, '
+    '<a href="https://example.org/treaty">the text</a>.<!-- a note to self -->\n\n'
+    '<div class="boxed">\n\nA *boxed* paragraph.\n\n</div>\n\n'
+    "<!--\nA longer note to self, on several lines.\n-->\n\n"
+    f'![A pixel.](data:image/png;base64,{PIXEL}){{alt="One grey pixel."}}\n'
+)
 
 
 @pytest.fixture(scope="module")
-def policy_book(tmp_path_factory: pytest.TempPathFactory, epubchecks: EpubChecks
-                ) -> Iterator[tuple[Path, BuildResult]]:
+def policy_book(tmp_path_factory: pytest.TempPathFactory, epubchecks: EpubChecks) -> Iterator[tuple[Path, BuildResult]]:
     root = tmp_path_factory.mktemp("policy") / "book"
     shutil.copytree(BOOKS / "minimal", root)
     with (root / "manuscript/00-preface.md").open("a", encoding="utf-8") as stream:
@@ -63,8 +67,9 @@ def test_allowed_raw_html_reaches_the_web_edition_and_comments_do_not(policy_boo
     assert "note to self" not in html
 
 
-def test_allowed_raw_html_and_data_image_pass_epubcheck(policy_book: tuple[Path, BuildResult],
-                                                        epubchecks: EpubChecks) -> None:
+def test_allowed_raw_html_and_data_image_pass_epubcheck(
+    policy_book: tuple[Path, BuildResult], epubchecks: EpubChecks
+) -> None:
     (epub,) = [p for p in policy_book[1].written if p.suffix == ".epub"]
     with zipfile.ZipFile(epub) as archive:
         preface = archive.read("OEBPS/text/preface.xhtml").decode()
@@ -89,8 +94,7 @@ def _read_path(result: BuildResult, suffix: str) -> Path:
 
 def test_the_pdf_shows_the_data_image(policy_book: tuple[Path, BuildResult]) -> None:
     with pikepdf.open(_read_path(policy_book[1], ".pdf")) as pdf:
-        sizes = [(int(image.Width), int(image.Height)) for page in pdf.pages
-                 for image in page.get_images().values()]
+        sizes = [(int(image.Width), int(image.Height)) for page in pdf.pages for image in page.get_images().values()]
     assert (1, 1) in sizes  # the pixel, drawn from its data: URL
 
 
@@ -111,7 +115,8 @@ def test_library_overrides_are_checked_like_flags(book_copy: Path) -> None:
     config, problems = load_config(book_copy, {"pdf.bleed": "lots"})
     assert config is None
     assert [(str(p.location), p.message) for p in problems] == [
-        ("command line --bleed", "[pdf] bleed: length 'lots' is not a CSS length such as '3mm', '0.125in' or '0'")]
+        ("command line --bleed", "[pdf] bleed: length 'lots' is not a CSS length such as '3mm', '0.125in' or '0'")
+    ]
 
 
 @pytest.mark.parametrize("size", ["A4", "letter", "140mm 216mm", "6in 9in", "150mm"])

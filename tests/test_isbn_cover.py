@@ -22,8 +22,9 @@ SETTINGS = "manuscript/book.toml"
 
 def _set(book: Path, line: str) -> None:
     path = book / SETTINGS
-    path.write_text(path.read_text(encoding="utf-8").replace('date = "2026"\n', f'date = "2026"\n{line}\n', 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('date = "2026"\n', f'date = "2026"\n{line}\n', 1), encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize("isbn", ["978-0-306-40615-7", "9780306406157", "0-306-40615-2", "0-8044-2957-X"])
@@ -31,9 +32,15 @@ def test_valid_isbns(isbn: str) -> None:
     assert isbn_problem(isbn) is None
 
 
-@pytest.mark.parametrize("isbn,why", [("978-0-306-40615-6", "check digit should be 7, not 6"),
-                                      ("0-306-40615-3", "check digit should be 2, not 3"),
-                                      ("978-0-306", "13 digits"), ("123-0-306-40615-7", "978 or 979")])
+@pytest.mark.parametrize(
+    "isbn,why",
+    [
+        ("978-0-306-40615-6", "check digit should be 7, not 6"),
+        ("0-306-40615-3", "check digit should be 2, not 3"),
+        ("978-0-306", "13 digits"),
+        ("123-0-306-40615-7", "978 or 979"),
+    ],
+)
 def test_invalid_isbns(isbn: str, why: str) -> None:
     problem = isbn_problem(isbn)
     assert problem is not None and why in problem
@@ -44,15 +51,24 @@ def test_a_wrong_isbn_is_an_error_at_its_line(book_copy: Path, capsys: pytest.Ca
     code = main(["build", str(book_copy), "--format", "epub", "--quiet"])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
-    assert ("manuscript/book.toml:8:1: error [config-value] [book] isbn: '978-0-306-40615-6' is not a valid "
-            "ISBN: its check digit should be 7, not 6") in err
+    assert (
+        "manuscript/book.toml:8:1: error [config-value] [book] isbn: '978-0-306-40615-6' is not a valid "
+        "ISBN: its check digit should be 7, not 6"
+    ) in err
     assert not (book_copy / "dist").exists()
 
 
-@pytest.mark.parametrize("value,what", [("figures/none.png", "does not exist"), ("../outside.png", "outside the book"),
-                                        ("manuscript/01-first.md", "not a PNG, JPEG or SVG")])
-def test_a_bad_cover_is_an_error_at_its_line(book_copy: Path, capsys: pytest.CaptureFixture[str], value: str,
-                                             what: str) -> None:
+@pytest.mark.parametrize(
+    "value,what",
+    [
+        ("figures/none.png", "does not exist"),
+        ("../outside.png", "outside the book"),
+        ("manuscript/01-first.md", "not a PNG, JPEG or SVG"),
+    ],
+)
+def test_a_bad_cover_is_an_error_at_its_line(
+    book_copy: Path, capsys: pytest.CaptureFixture[str], value: str, what: str
+) -> None:
     (book_copy.parent / "outside.png").write_bytes(b"")
     _set(book_copy, f'cover = "{value}"')
     code = main(["build", str(book_copy), "--format", "epub", "--quiet"])
@@ -92,9 +108,12 @@ def test_the_authors_own_cover(book_copy: Path, tmp_path: Path) -> None:
 
 
 def test_the_drawn_cover_is_reproducible(default_book: Built) -> None:
-    settings = BookSettings(title="The Moscow Peace Treaty of 1920",
-                            subtitle="Lithuania, Soviet Russia and the Struggle for Vilnius",
-                            authors=("The treatypress team",), publisher="treatypress")
+    settings = BookSettings(
+        title="The Moscow Peace Treaty of 1920",
+        subtitle="Lithuania, Soviet Russia and the Struggle for Vilnius",
+        authors=("The treatypress team",),
+        publisher="treatypress",
+    )
     fonts = {f.name: f for f in (BUILTIN / "fonts").glob("*.ttf")}
     with zipfile.ZipFile(default_book.file(".epub")) as archive:
         assert archive.read("OEBPS/images/cover.png") == draw_cover(settings, fonts)

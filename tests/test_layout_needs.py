@@ -26,8 +26,9 @@ def _book(tmp_path: Path, setting: str | None) -> Path:
     shutil.copytree(BOOKS / "minimal", root)
     if setting is not None:
         toml = root / "manuscript" / "book.toml"
-        toml.write_text(toml.read_text(encoding="utf-8") + f'\n[epub]\nprint_page_numbers = "{setting}"\n',
-                        encoding="utf-8")
+        toml.write_text(
+            toml.read_text(encoding="utf-8") + f'\n[epub]\nprint_page_numbers = "{setting}"\n', encoding="utf-8"
+        )
     return root
 
 
@@ -55,7 +56,7 @@ def test_always_lays_out_for_an_epub_alone_and_equals_the_shared_layout(tmp_path
     # every printed page is in the page list, the index's own pages too
     with zipfile.ZipFile(tmp_path / "alone" / epub) as archive:
         nav = next(archive.read(n).decode() for n in archive.namelist() if n.endswith("nav.xhtml"))
-    page_list = nav[nav.index('epub:type="page-list"'):]
+    page_list = nav[nav.index('epub:type="page-list"') :]
     assert len(re.findall(r"<li", page_list)) == shared.pages
 
 
@@ -67,25 +68,40 @@ def test_never_keeps_chapter_labels_even_beside_the_pdf(tmp_path: Path) -> None:
 
 def test_a_wrong_value_is_a_located_error(tmp_path: Path) -> None:
     root = _book(tmp_path, "sometimes")
-    run = subprocess.run([sys.executable, "-m", "treatypress", "check", str(root)], capture_output=True, text=True,
-                         check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "treatypress", "check", str(root)], capture_output=True, text=True, check=False
+    )
     assert run.returncode == 1
-    assert re.search(r"manuscript/book.toml:\d+:1: error \[config-value\] \[epub\] print_page_numbers: "
-                     r"'sometimes' is not one of: auto, always, never", run.stderr + run.stdout)
+    assert re.search(
+        r"manuscript/book.toml:\d+:1: error \[config-value\] \[epub\] print_page_numbers: "
+        r"'sometimes' is not one of: auto, always, never",
+        run.stderr + run.stdout,
+    )
 
 
-@pytest.mark.parametrize("formats,absent", [
-    ("html", ["weasyprint", "pikepdf", "pydyf", "fontTools"]),
-    ("epub", ["weasyprint", "pikepdf", "pydyf", "fontTools"]),
-])
-def test_ebook_and_web_builds_do_not_import_the_print_libraries(tmp_path: Path, formats: str,
-                                                              absent: list[str]) -> None:
-    code = ("import json, sys; from pathlib import Path; from treatypress.cli import main\n"
-            f"code = main(['build', {str(BOOKS / 'minimal')!r}, '--format', {formats!r}, "
-            f"'--out', {str(tmp_path)!r}, '--quiet'])\n"
-            "print(json.dumps([code, sorted(m for m in sys.modules if '.' not in m)]))")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"SOURCE_DATE_EPOCH": "1700000000", "PATH": "/usr/bin:/bin"})
+@pytest.mark.parametrize(
+    "formats,absent",
+    [
+        ("html", ["weasyprint", "pikepdf", "pydyf", "fontTools"]),
+        ("epub", ["weasyprint", "pikepdf", "pydyf", "fontTools"]),
+    ],
+)
+def test_ebook_and_web_builds_do_not_import_the_print_libraries(
+    tmp_path: Path, formats: str, absent: list[str]
+) -> None:
+    code = (
+        "import json, sys; from pathlib import Path; from treatypress.cli import main\n"
+        f"code = main(['build', {str(BOOKS / 'minimal')!r}, '--format', {formats!r}, "
+        f"'--out', {str(tmp_path)!r}, '--quiet'])\n"
+        "print(json.dumps([code, sorted(m for m in sys.modules if '.' not in m)]))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"SOURCE_DATE_EPOCH": "1700000000", "PATH": "/usr/bin:/bin"},
+    )
     status, modules = json.loads(run.stdout.strip().splitlines()[-1])
     assert status == 0
     assert not set(absent) & set(modules)

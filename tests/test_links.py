@@ -75,8 +75,9 @@ def test_urls_are_links_on_screens_and_break_after_slashes(default_book: Built) 
 
 def test_link_helpers() -> None:
     cite = '<a class="cite" id="c" href="#ref-p">P., http://b.lt/s/4976.</a>'
-    assert link_urls(cite) == ('<a class="cite" id="c" href="#ref-p">P., </a>'
-                               '<a class="url" href="http://b.lt/s/4976">http://b.lt/s/4976</a>.')
+    assert link_urls(cite) == (
+        '<a class="cite" id="c" href="#ref-p">P., </a><a class="url" href="http://b.lt/s/4976">http://b.lt/s/4976</a>.'
+    )
     assert link_urls("see https://a.org/x/y.") == 'see <a class="url" href="https://a.org/x/y">https://a.org/x/y</a>.'
     linked = '<a class="url" href="https://a.org/b">https://a.org/b</a>'
     assert link_urls(linked) == linked  # already a link

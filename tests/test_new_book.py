@@ -24,8 +24,13 @@ def new_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_new_book_builds_with_no_problems(new_book: Path) -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    result = subprocess.run([sys.executable, "-m", "treatypress", "build", str(new_book)], capture_output=True, text=True, env=env,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "treatypress", "build", str(new_book)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr and "error" not in result.stderr
     # stage names with timings, and the final line with pages, files and time

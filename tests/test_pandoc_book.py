@@ -42,12 +42,16 @@ def test_the_metadata_becomes_the_settings() -> None:
 
 def test_the_book_builds_with_a_warning_for_each_ignored_key(pandoc_book: Built) -> None:
     assert [d.format() for d in pandoc_book.result.diagnostics] == [
-        ("metadata.yaml:19:1: warning [pandoc-ignored] Pandoc metadata 'toc' is ignored: the contents page is "
-        "always made\n  hint: treatypress reads: author, bibliography, csl, date, description, identifier, "
-        "keywords, lang, link-citations, nocite, publisher, reference-section-title, rights, subject, "
-        "subtitle, title"),
-        ("02-treaty.md:3:1: warning [pandoc-ignored] Pandoc metadata 'abstract' in a chapter's front matter "
-        "is ignored: an abstract has no place in the booklet; write it as a chapter"),
+        (
+            "metadata.yaml:19:1: warning [pandoc-ignored] Pandoc metadata 'toc' is ignored: the contents page is "
+            "always made\n  hint: treatypress reads: author, bibliography, csl, date, description, identifier, "
+            "keywords, lang, link-citations, nocite, publisher, reference-section-title, rights, subject, "
+            "subtitle, title"
+        ),
+        (
+            "02-treaty.md:3:1: warning [pandoc-ignored] Pandoc metadata 'abstract' in a chapter's front matter "
+            "is ignored: an abstract has no place in the booklet; write it as a chapter"
+        ),
     ]
 
 
@@ -73,8 +77,10 @@ def test_metadata_in_the_first_chapter_alone(tmp_path: Path) -> None:
     """No metadata file: the first chapter's YAML block is the book's metadata, with no warnings."""
     book = tmp_path / "book"
     book.mkdir()
-    (book / "01-start.md").write_text("---\ntitle: A Book in One Block\nauthor: [Ada Tester]\nlang: lt\n"
-                                      "date: 2020\n---\n# Pradžia\n\nTekstas.\n", encoding="utf-8")
+    (book / "01-start.md").write_text(
+        "---\ntitle: A Book in One Block\nauthor: [Ada Tester]\nlang: lt\ndate: 2020\n---\n# Pradžia\n\nTekstas.\n",
+        encoding="utf-8",
+    )
     (book / "02-more.md").write_text("---\ntitle: More\n---\n# More\n\nText.\n", encoding="utf-8")
     settings = load_settings(book)
     assert settings.config is not None and not settings.problems
@@ -88,15 +94,17 @@ def test_metadata_in_the_first_chapter_alone(tmp_path: Path) -> None:
 def test_a_defaults_file_orders_the_chapters_and_wins(tmp_path: Path) -> None:
     book = tmp_path / "book"
     shutil.copytree(BOOKS / "pandoc", book)
-    (book / "defaults.yaml").write_text("input-files: [02-treaty.md, 01-rivers.md]\nmetadata:\n"
-                                        "  title: The Title from -M\nto: epub\n", encoding="utf-8")
+    (book / "defaults.yaml").write_text(
+        "input-files: [02-treaty.md, 01-rivers.md]\nmetadata:\n  title: The Title from -M\nto: epub\n", encoding="utf-8"
+    )
     settings = load_settings(book)
     assert settings.config is not None
     assert settings.config.contents.chapters == ("02-treaty.md", "01-rivers.md")
     assert settings.config.book.title == "The Title from -M"
     assert origin(settings.config, "book.title") == "defaults.yaml:3:3"
-    assert "defaults.yaml:4:1: warning [pandoc-ignored] 'to' in defaults.yaml is ignored" in \
-        "\n".join(p.format() for p in settings.problems)
+    assert "defaults.yaml:4:1: warning [pandoc-ignored] 'to' in defaults.yaml is ignored" in "\n".join(
+        p.format() for p in settings.problems
+    )
 
 
 def test_settings_names_the_pandoc_origins(capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,11 +120,15 @@ def test_link_citations_false_leaves_screen_citations_unlinked(tmp_path: Path) -
     shutil.copytree(BOOKS / "pandoc", book)
     out = tmp_path / "out"
     linked = build_book(book, out / "linked", formats=("html",))
-    assert '<a class="cite" href="#ref-senn1966">' in (out / "linked" / "borders-on-the-neris.html").read_text(
-        encoding="utf-8") and linked.written
+    assert (
+        '<a class="cite" href="#ref-senn1966">'
+        in (out / "linked" / "borders-on-the-neris.html").read_text(encoding="utf-8")
+        and linked.written
+    )
     meta = book / "metadata.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("link-citations: true", "link-citations: false"),
-                    encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("link-citations: true", "link-citations: false"), encoding="utf-8"
+    )
     build_book(book, out / "plain", formats=("html",))
     html = (out / "plain" / "borders-on-the-neris.html").read_text(encoding="utf-8")
     assert 'class="cite"' not in html and "Senn 1966, 31" in html

@@ -24,8 +24,7 @@ from treatypress.pdf.tagging import richer_tags
 
 
 def _texts(pdf: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     return text.split("\f")[:-1]
 
 
@@ -39,27 +38,58 @@ def _structure(path: Path) -> dict[str, Any]:
 
         names = pdf.Root.Names.Dests.Names
         dests = {str(names[i]): where(names[i + 1]) for i in range(0, len(names), 2)}
-        links = sorted((number, tuple(round(float(v), 2) for v in annot.Rect),
-                        str(annot.Dest) if "/Dest" in annot else str(annot.A.URI))
-                       for number, page in enumerate(pdf.pages) for annot in page.obj.get("/Annots", []))
+        links = sorted(
+            (
+                number,
+                tuple(round(float(v), 2) for v in annot.Rect),
+                str(annot.Dest) if "/Dest" in annot else str(annot.A.URI),
+            )
+            for number, page in enumerate(pdf.pages)
+            for annot in page.obj.get("/Annots", [])
+        )
         outline: list[tuple[int, str, Any]] = []
         with pdf.open_outline() as tree:
+
             def walk(items: Any, depth: int) -> None:
                 for item in items:
                     outline.append((depth, item.title, where(item.destination)))
                     walk(item.children, depth + 1)
+
             walk(tree.root, 0)
         labels = [page.label for page in pdf.pages]
-        boxes = [(tuple(page.mediabox), tuple(page.trimbox), tuple(page.obj.get("/BleedBox", ())),
-                  sorted(str(key) for key in page.obj.Resources.get("/ColorSpace", {})))
-                 for page in pdf.pages]
-        intents = [(str(intent.S), str(intent.OutputConditionIdentifier), str(intent.get("/OutputCondition")),
-                    intent.DestOutputProfile.read_bytes()) for intent in pdf.Root.get("/OutputIntents", ())]
-        document = (pdf.pdf_version, [bytes(part) for part in pdf.trailer.ID][:1],
-                    {str(key): str(value) for key, value in pdf.docinfo.items()},
-                    pdf.Root.Metadata.read_bytes() if "/Metadata" in pdf.Root else None)
-    return {"dests": dests, "links": links, "outline": outline, "labels": labels, "boxes": boxes,
-            "intents": intents, "document": document}
+        boxes = [
+            (
+                tuple(page.mediabox),
+                tuple(page.trimbox),
+                tuple(page.obj.get("/BleedBox", ())),
+                sorted(str(key) for key in page.obj.Resources.get("/ColorSpace", {})),
+            )
+            for page in pdf.pages
+        ]
+        intents = [
+            (
+                str(intent.S),
+                str(intent.OutputConditionIdentifier),
+                str(intent.get("/OutputCondition")),
+                intent.DestOutputProfile.read_bytes(),
+            )
+            for intent in pdf.Root.get("/OutputIntents", ())
+        ]
+        document = (
+            pdf.pdf_version,
+            [bytes(part) for part in pdf.trailer.ID][:1],
+            {str(key): str(value) for key, value in pdf.docinfo.items()},
+            pdf.Root.Metadata.read_bytes() if "/Metadata" in pdf.Root else None,
+        )
+    return {
+        "dests": dests,
+        "links": links,
+        "outline": outline,
+        "labels": labels,
+        "boxes": boxes,
+        "intents": intents,
+        "document": document,
+    }
 
 
 def _marked_text(path: Path) -> dict[tuple[int, int], str]:
@@ -118,9 +148,16 @@ def _tagged(path: Path) -> dict[str, Any]:
             attributes = element.get("/A")
             if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
                 cells.append((position, [str(h) for h in attributes.Headers]))
-            tree[position] = (depth, str(element.S), page, mine, str(element.get("/Lang", "")),
-                              str(element.get("/Alt", "")),
-                              str(element.get("/ID", "")) if element.S == "/Note" else "", tuple(links))
+            tree[position] = (
+                depth,
+                str(element.S),
+                page,
+                mine,
+                str(element.get("/Lang", "")),
+                str(element.get("/Alt", "")),
+                str(element.get("/ID", "")) if element.S == "/Note" else "",
+                tuple(links),
+            )
             return mine + "".join(inner)
 
         walk(document, root, 0)
@@ -148,22 +185,33 @@ def _tagged(path: Path) -> dict[str, Any]:
                 keys.add(key)
                 element = parents[key]
                 assert element.S == "/Link" and element.objgen in in_tree
-                assert [kid for kid in element.K if isinstance(kid, pikepdf.Dictionary)
-                        and kid.get("/Type") == "/OBJR" and kid.Obj.objgen == annotation.objgen
-                        and kid.Pg.objgen == page.obj.objgen], "the link's element holds it"
+                assert [
+                    kid
+                    for kid in element.K
+                    if isinstance(kid, pikepdf.Dictionary)
+                    and kid.get("/Type") == "/OBJR"
+                    and kid.Obj.objgen == annotation.objgen
+                    and kid.Pg.objgen == page.obj.objgen
+                ], "the link's element holds it"
         assert keys == set(parents), "the parent tree has no entry that no page or annotation uses"
         # nothing left over in the file: one tree, no element of a dropped page, no dropped page
         objects = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)]
         assert [str(o.Type) for o in objects if o.get("/Type") in ("/StructTreeRoot", "/Pages")] in (
-            ["/StructTreeRoot", "/Pages"], ["/Pages", "/StructTreeRoot"])
+            ["/StructTreeRoot", "/Pages"],
+            ["/Pages", "/StructTreeRoot"],
+        )
         assert len([o for o in objects if o.get("/S") == "/Document"]) == 1
         assert all(o.Pg.objgen in pages for o in objects if o.get("/Type") == "/StructElem" and "/Pg" in o)
         assert all(o.objgen in pages for o in objects if o.get("/Type") == "/Page")
         if "/ParentTreeNextKey" in root:
             assert int(root.ParentTreeNextKey) > max(keys)
-        catalog = (str(pdf.Root.Lang), bool(pdf.Root.MarkInfo.Marked),
-                   bool(pdf.Root.ViewerPreferences.DisplayDocTitle), pdf.Root.Metadata.read_bytes(),
-                   {str(k): str(v) for k, v in pdf.docinfo.items()})
+        catalog = (
+            str(pdf.Root.Lang),
+            bool(pdf.Root.MarkInfo.Marked),
+            bool(pdf.Root.ViewerPreferences.DisplayDocTitle),
+            pdf.Root.Metadata.read_bytes(),
+            {str(k): str(v) for k, v in pdf.docinfo.items()},
+        )
         assert catalog[1] and catalog[2] and b'pdfuaid:part="1"' in catalog[3]
     return {"tree": tree, "cells": cell_headers, "outside": outside, "catalog": catalog}
 
@@ -173,15 +221,20 @@ def _pdf(result: Any) -> Path:
     return path
 
 
-@pytest.mark.parametrize("book,variant,jobs,session_build", [
-    (BOOKS / "minimal", "plain", 2, None),
-    (REPO, "plain", 3, None),
-    (BOOKS / "minimal", "accessible", 2, "small_book"),
-    (REPO, "accessible", 2, "default_book"),
-    (BOOKS / "minimal", "press", 2, None),
-], ids=["small-book", "default-book-3-parts", "small-book-tagged", "default-book-tagged", "small-book-press"])
-def test_parts_join_into_the_one_process_pdf(tmp_path: Path, book: Path, variant: str, jobs: int,
-                                             session_build: str | None, request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize(
+    "book,variant,jobs,session_build",
+    [
+        (BOOKS / "minimal", "plain", 2, None),
+        (REPO, "plain", 3, None),
+        (BOOKS / "minimal", "accessible", 2, "small_book"),
+        (REPO, "accessible", 2, "default_book"),
+        (BOOKS / "minimal", "press", 2, None),
+    ],
+    ids=["small-book", "default-book-3-parts", "small-book-tagged", "default-book-tagged", "small-book-press"],
+)
+def test_parts_join_into_the_one_process_pdf(
+    tmp_path: Path, book: Path, variant: str, jobs: int, session_build: str | None, request: pytest.FixtureRequest
+) -> None:
     if session_build:  # the session's build of the book with its defaults: tagged, in one process
         one = request.getfixturevalue(session_build).result
         assert one.parts == 1
@@ -206,26 +259,33 @@ def test_parts_join_into_the_one_process_pdf(tmp_path: Path, book: Path, variant
     if variant == "accessible":
         expected_tags, got_tags = _tagged(_pdf(one)), _tagged(_pdf(parts))
         assert len(got_tags["tree"]) == len(expected_tags["tree"])
-        for number, (expected_element, got_element) in enumerate(zip(expected_tags["tree"], got_tags["tree"],
-                                                                     strict=True)):
+        for number, (expected_element, got_element) in enumerate(
+            zip(expected_tags["tree"], got_tags["tree"], strict=True)
+        ):
             assert got_element == expected_element, f"structure element {number}"
         for key in ("cells", "outside", "catalog"):
             assert got_tags[key] == expected_tags[key], key
         assert [e for e in got_tags["tree"] if e[1] == "/Link" and e[7]], "links tagged in the tree"
 
 
-_TABLE = ("<table><thead><tr><th>Treaty</th><th>Year</th></tr></thead>"
-          "<tbody><tr><td>Moscow</td><td>1920</td></tr></tbody></table>")
-_SECTIONS = [f'<section id="a"><h1>One</h1><p>To <a href="#b">two</a>, to <a href="#gone">nowhere</a>.</p>{_TABLE}</section>',
-             f'<section id="b"><h1>Two</h1><p>To <a href="#a">one</a>, to <a href="#gone">nowhere</a>.</p>{_TABLE}</section>']
+_TABLE = (
+    "<table><thead><tr><th>Treaty</th><th>Year</th></tr></thead>"
+    "<tbody><tr><td>Moscow</td><td>1920</td></tr></tbody></table>"
+)
+_SECTIONS = [
+    f'<section id="a"><h1>One</h1><p>To <a href="#b">two</a>, to <a href="#gone">nowhere</a>.</p>{_TABLE}</section>',
+    f'<section id="b"><h1>Two</h1><p>To <a href="#a">one</a>, to <a href="#gone">nowhere</a>.</p>{_TABLE}</section>',
+]
 
 
 _PAGE = "@page { size: A6 } section + section { break-before: page }"
 
 
 def _html(sections: list[str]) -> str:
-    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>Parts</title></head><body>'
-            f'{"".join(sections)}</body></html>')
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>Parts</title></head><body>'
+        f"{''.join(sections)}</body></html>"
+    )
 
 
 def _tagged_part(root: Path, sections: list[str]) -> PartLayout:
@@ -238,17 +298,26 @@ def test_tagged_parts_join_into_one_structure_tree(tmp_path: Path) -> None:
     has: joined, they give the structure of the two laid out as one document."""
     document = weasyprint.HTML(string=_html(_SECTIONS)).render(stylesheets=[weasyprint.CSS(string=_PAGE)])
     with richer_tags():  # as build_pdf writes a one-process book
-        document.write_pdf(tmp_path / "whole.pdf", pdf_variant="pdf/ua-1", pdf_identifier=b"urn:test:parts",
-                           custom_metadata=True, uncompressed_pdf=False)
+        document.write_pdf(
+            tmp_path / "whole.pdf",
+            pdf_variant="pdf/ua-1",
+            pdf_identifier=b"urn:test:parts",
+            custom_metadata=True,
+            uncompressed_pdf=False,
+        )
     first, second = _tagged_part(tmp_path, _SECTIONS[:1]), _tagged_part(tmp_path, _SECTIONS[1:])
     assert [link.target for link in first.links] == ["b", "gone"]
     assert [link.target for link in second.links] == ["a", "gone"]
-    (tmp_path / "joined.pdf").write_bytes(join([JoinPart(part.pdf, part.pages, None, part.links)
-                                                for part in (first, second)], [], [LabelRange(0, "D")]))
+    (tmp_path / "joined.pdf").write_bytes(
+        join([JoinPart(part.pdf, part.pages, None, part.links) for part in (first, second)], [], [LabelRange(0, "D")])
+    )
     expected, got = _tagged(tmp_path / "whole.pdf"), _tagged(tmp_path / "joined.pdf")
     assert got == expected
     assert [entry[7] for entry in got["tree"] if entry[1] == "/Link"] == [("b",), (), ("a",), ()]
-    assert len(got["cells"]) == 4 and {header for _, headers in got["cells"] for header in headers} == {"Treaty", "Year"}
+    assert len(got["cells"]) == 4 and {header for _, headers in got["cells"] for header in headers} == {
+        "Treaty",
+        "Year",
+    }
     with pikepdf.open(tmp_path / "joined.pdf") as pdf:
         names = pdf.Root.Names.Dests.Names
         assert [str(names[i]) for i in range(0, len(names), 2)] == ["a", "b"]  # no stand-in, nothing for "gone"

@@ -88,9 +88,7 @@ def test_labels_with_prefix_restart_and_no_number() -> None:
 
 def test_labels_keep_everything_else(book_pdf: bytes) -> None:
     labelled = add_page_labels(book_pdf, BOOK_LABELS)
-    with pikepdf.open(io.BytesIO(book_pdf)) as before, pikepdf.open(
-        io.BytesIO(labelled)
-    ) as after:
+    with pikepdf.open(io.BytesIO(book_pdf)) as before, pikepdf.open(io.BytesIO(labelled)) as after:
         assert set(after.Root.keys()) == set(before.Root.keys()) | {"/PageLabels"}
         # The whole object graph, from the trailer down (catalog, outline, links,
         # structure tree, parent tree, metadata stream, fonts, content streams), is
@@ -113,9 +111,7 @@ def test_labels_keep_tagged_pdf_structure() -> None:
         assert str(root.Lang) == "en"
         assert bool(root.ViewerPreferences.DisplayDocTitle) is True
         assert "/ParentTree" in root.StructTreeRoot
-        assert [int(page.obj.StructParents) for page in after.pages] == list(
-            range(len(after.pages))
-        )
+        assert [int(page.obj.StructParents) for page in after.pages] == list(range(len(after.pages)))
         assert b"pdfuaid" in root.Metadata.read_bytes()
         assert str(after.docinfo.Title) == "A treaty"
 
@@ -125,9 +121,12 @@ def test_labels_keep_outline_and_links(book_pdf: bytes) -> None:
     titles = [item.title for item in _flatten(reader.outline)]
     assert titles[:3] == ["A treaty", "Preface", "Contents"]
     assert "Chapter two" in titles and "A section" in titles
-    assert reader.get_destination_page_number(
-        next(item for item in _flatten(reader.outline) if item.title == "Chapter two")
-    ) == 4
+    assert (
+        reader.get_destination_page_number(
+            next(item for item in _flatten(reader.outline) if item.title == "Chapter two")
+        )
+        == 4
+    )
     link_pages = [index for index, page in enumerate(reader.pages) if page.get("/Annots")]
     assert link_pages == [1, 2]
 
@@ -229,9 +228,7 @@ def test_imposition_refuses_unknown_mode_and_sheet() -> None:
 
 def _sheet_sizes(pdf: bytes) -> list[tuple[float, float]]:
     reader = PdfReader(io.BytesIO(pdf))
-    return [
-        (float(page.mediabox.width), float(page.mediabox.height)) for page in reader.pages
-    ]
+    return [(float(page.mediabox.width), float(page.mediabox.height)) for page in reader.pages]
 
 
 def _halves(pdf: bytes) -> list[tuple[str, str]]:
@@ -266,9 +263,7 @@ def _flatten(outline: list) -> list:  # type: ignore[type-arg]
     return items
 
 
-def _assert_same_graph(
-    a: object, b: object, seen: dict[tuple[int, int], tuple[int, int]], path: str
-) -> None:
+def _assert_same_graph(a: object, b: object, seen: dict[tuple[int, int], tuple[int, int]], path: str) -> None:
     """Assert that two pikepdf object graphs are equal, following indirect references.
 
     Object numbers may differ between files, so indirect objects are matched by where

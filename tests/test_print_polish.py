@@ -37,8 +37,11 @@ BOOKS = ["small_book", "default_book"]
 
 
 def _pdf(built: Built):  # type: ignore[no-untyped-def]
-    return next(p for p in built.result.written if p.suffix == ".pdf" and p.parent == built.out
-                and "imposed" not in p.name and "press" not in p.name)
+    return next(
+        p
+        for p in built.result.written
+        if p.suffix == ".pdf" and p.parent == built.out and "imposed" not in p.name and "press" not in p.name
+    )
 
 
 @pytest.mark.parametrize("name", BOOKS)
@@ -106,9 +109,14 @@ def test_an_index_range_keeps_the_paragraph_indent(default_book: Built) -> None:
     for chapter in sorted((default_book.root / "manuscript").glob("*.md")):
         text = chapter.read_text(encoding="utf-8").splitlines()
         for number, line in enumerate(text):
-            if line.startswith("::: {idx=") and number and text[number - 1] == "" and number > 1 \
-                    and not text[number - 2].startswith("#"):
-                following = next(t for t in text[number + 1:] if t.strip())
+            if (
+                line.startswith("::: {idx=")
+                and number
+                and text[number - 1] == ""
+                and number > 1
+                and not text[number - 2].startswith("#")
+            ):
+                following = next(t for t in text[number + 1 :] if t.strip())
                 starts.append(" ".join(re.sub(r"\[|\]\{[^}]*\}", "", following).split()[:3]))
     assert starts
     with nullcontext(open_pdf(_pdf(default_book))) as pdf:  # kept open for the other checks
@@ -136,22 +144,25 @@ def test_the_table_label_columns_are_not_hyphenated(default_book: Built) -> None
                 words = page.extract_words()
                 last_column = max(float(w["x0"]) for w in words if abs(float(w["top"]) - header.top) < 1)
                 bottom = header.top
-                for row in rows[index + 2:]:  # the table's rows: up to the text after it
+                for row in rows[index + 2 :]:  # the table's rows: up to the text after it
                     if abs(row.size - header.size) > 0.2:
                         break
                     bottom = row.top
-                below = [w for w in words if header.top < float(w["top"]) <= bottom + 1
-                         and float(w["x0"]) < last_column - 2]
+                below = [
+                    w for w in words if header.top < float(w["top"]) <= bottom + 1 and float(w["x0"]) < last_column - 2
+                ]
                 broken = [w["text"] for w in below if str(w["text"]).endswith(("‐", "-")) and len(str(w["text"])) > 1]
                 assert broken == []
                 checked += 1
     assert checked
 
 
-@pytest.mark.parametrize(("chapter", "mend"), [(4, "moved a float up into the text"),
-                                              (24, "moved a float up to the head of page")])
-def test_a_generated_chapter_has_no_float_gap_nor_short_page(chapter: int, mend: str, tmp_path: Path,
-                                                              caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize(
+    ("chapter", "mend"), [(4, "moved a float up into the text"), (24, "moved a float up to the head of page")]
+)
+def test_a_generated_chapter_has_no_float_gap_nor_short_page(
+    chapter: int, mend: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """Chapters of the generated 300-page book (``benchmarks/stressbook.py``), each as a book:
     in chapter 4 a table too tall for the hole its page leaves, whose following paragraph runs on
     too far to make room after it; in chapter 24 a table at the chapter's end with no paragraph
@@ -172,7 +183,9 @@ def test_a_generated_chapter_has_no_float_gap_nor_short_page(chapter: int, mend:
     found, split = words(pdf)
     printed = Counter(found)
     written: Counter[str] = Counter()
-    for paragraph in re.findall(r"^[A-Z][^\n|:#]{80,}$", (book / "manuscript" / f"{chapter:03d}-chapter.md").read_text(), re.M):
+    for paragraph in re.findall(
+        r"^[A-Z][^\n|:#]{80,}$", (book / "manuscript" / f"{chapter:03d}-chapter.md").read_text(), re.M
+    ):
         text = re.sub(r"\[\^[^\]]+\]|\[@[^\]]+\]|\{[^}]*\}|[\[\]]", " ", paragraph)
         written.update(w for w in (re.sub(r"[^\w]|\d", "", word).lower() for word in text.split()) if w)
     missing = [word for word in written - printed if not any(word.startswith(part) for part in split)]

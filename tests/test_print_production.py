@@ -83,8 +83,12 @@ def test_saddle_stitch_imposition_from_the_command_line(press: Built) -> None:
         for side in sheets.pages:
             assert [round(float(v), 2) for v in side.MediaBox] == [0, 0, 841.89, 595.28]
     # the first side carries the last (blank-padded) page and page 1: the half-title
-    left_right = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-x", "421", "-y", "0", "-W", "421", "-H", "595",
-                                 str(imposed), "-"], capture_output=True, text=True, check=True).stdout
+    left_right = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-x", "421", "-y", "0", "-W", "421", "-H", "595", str(imposed), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "A Small Test Book" in left_right
 
 
@@ -112,19 +116,25 @@ def test_typography_check_finds_overfull_lines_and_stranded_headings() -> None:
     (problem,) = check_typography(document)
     assert problem.kind == "overfull-line" and problem.page == 1
     assert problem.message.startswith("line 'averyveryvery") and "pt into the margin" in problem.message
-    stranded = ("<style>@page { size: A6 } h2 { break-after: auto; margin: 0 }</style>" + "<p>x</p>" * 22
-                + "<h2>Stranded</h2><p>after</p>")
+    stranded = (
+        "<style>@page { size: A6 } h2 { break-after: auto; margin: 0 }</style>"
+        + "<p>x</p>" * 22
+        + "<h2>Stranded</h2><p>after</p>"
+    )
     kinds = [(p.kind, p.page) for p in check_typography(weasyprint.HTML(string=stranded).render())]
     assert kinds == [("stranded-heading", 2)]
 
 
 def test_the_booklets_have_no_overfull_lines_or_stranded_headings(small_book: Built, default_book: Built) -> None:
     for built in (small_book, default_book):
-        assert not [d for d in built.result.diagnostics
-                    if d.code in ("typography-overfull-line", "typography-stranded-heading")]
+        assert not [
+            d for d in built.result.diagnostics if d.code in ("typography-overfull-line", "typography-stranded-heading")
+        ]
 
 
-def test_an_overfull_line_in_a_book_is_reported_with_its_page(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_overfull_line_in_a_book_is_reported_with_its_page(
+    book_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     chapter = book_copy / "manuscript/01-first.md"
     digits = "1234567890" * 8  # no hyphenation point anywhere
     chapter.write_text(chapter.read_text() + f"\nThe account number was {digits}.\n")
@@ -133,26 +143,35 @@ def test_an_overfull_line_in_a_book_is_reported_with_its_page(book_copy: Path, c
     assert "warning [typography-overfull-line] line '1234567890" in err and "(folio " in err
 
 
-def test_handouts_only_on_letter_paper_and_their_page_limit(book_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_handouts_only_on_letter_paper_and_their_page_limit(
+    book_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     handouts = book_copy / "manuscript/handouts"
     handouts.mkdir()
-    (handouts / "sheet.md").write_text("---\ntitle: A Sheet\npages: 1\n---\n# A Sheet\n\nShort text, cited "
-                                       "[@senn1966, 3], with a note.[^a]\n\n[^a]: The note.\n", encoding="utf-8")
+    (handouts / "sheet.md").write_text(
+        "---\ntitle: A Sheet\npages: 1\n---\n# A Sheet\n\nShort text, cited "
+        "[@senn1966, 3], with a note.[^a]\n\n[^a]: The note.\n",
+        encoding="utf-8",
+    )
     assert main(["build", str(book_copy), "--format", "handouts", "--paper", "Letter", "--quiet"]) == 0
     written = sorted(p.relative_to(book_copy / "dist").as_posix() for p in (book_copy / "dist").rglob("*.pdf"))
     assert written == ["handouts/sheet.pdf"]  # --format handouts builds only the handouts
     with pikepdf.open(book_copy / "dist/handouts/sheet.pdf") as pdf:
         assert [round(float(v)) for v in pdf.pages[0].MediaBox] == [0, 0, 612, 792]
-    text = subprocess.run(["pdftotext", str(book_copy / "dist/handouts/sheet.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(book_copy / "dist/handouts/sheet.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "A Small Test Book" in text  # the header names the book
     assert "1. Alfred Erich Senn, The Great Powers" in text  # a handout stands alone: a full first note
     long = "This sentence makes the handout run past its one page. " * 400
     (handouts / "sheet.md").write_text(f"---\ntitle: A Sheet\npages: 1\n---\n# A Sheet\n\n{long}\n", encoding="utf-8")
     assert main(["build", str(book_copy), "--format", "handouts", "--quiet"]) == 1
     err = capsys.readouterr().err
-    assert re.search(r"manuscript/handouts/sheet\.md:2: error \[handout-overflow\] the handout takes \d pages but "
-                     r"its front matter allows 1; it overflows from '[\w .]+'\n  hint: shorten the text", err), err
+    assert re.search(
+        r"manuscript/handouts/sheet\.md:2: error \[handout-overflow\] the handout takes \d pages but "
+        r"its front matter allows 1; it overflows from '[\w .]+'\n  hint: shorten the text",
+        err,
+    ), err
 
 
 def test_hyphenation_in_the_books_language(small_book: Built) -> None:

@@ -19,7 +19,7 @@ def _first_commands(heading: str) -> list[str]:
     """The commands of the first ``sh`` block after ``heading``, without their comments."""
     start = README.index(heading)
     begin = README.index("```sh", start) + len("```sh")
-    block = README[begin:README.index("```", begin)]
+    block = README[begin : README.index("```", begin)]
     return [line.split("#")[0].strip() for line in block.strip().splitlines()]
 
 
@@ -36,18 +36,25 @@ def test_make_new_then_make_serve(tmp_path: Path) -> None:
     new = subprocess.run(["make", "-s", "new", f"BOOK={book}"], cwd=REPO, capture_output=True, text=True, check=False)
     assert new.returncode == 0, new.stderr
     assert (book / "manuscript" / "book.toml").is_file()
-    serve = subprocess.Popen(["make", "-s", "serve", f"BOOK={book}", "PORT=0"], cwd=REPO,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    serve = subprocess.Popen(
+        ["make", "-s", "serve", f"BOOK={book}", "PORT=0"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         assert serve.stderr is not None
         url = server_url(serve.stderr)
         assert url, "make serve did not start the server"
         with urllib.request.urlopen(url) as response:
             page = response.read().decode()
-        assert "<h1 class=\"title\">My Book</h1>" in page and "EventSource" in page
+        assert '<h1 class="title">My Book</h1>' in page and "EventSource" in page
         chapter = book / "manuscript" / "01-writing.md"
-        chapter.write_text(chapter.read_text(encoding="utf-8").replace("leans on its notes", "leans on NOTES"),
-                           encoding="utf-8")
+        chapter.write_text(
+            chapter.read_text(encoding="utf-8").replace("leans on its notes", "leans on NOTES"), encoding="utf-8"
+        )
         # Poll the page itself: the generation also moves when the PDF preview started at launch
         # finishes, which may come before the rebuild for this save.
         deadline = time.monotonic() + 30

@@ -57,8 +57,7 @@ def test_each_heading_carries_its_id(minimal: tuple[BookConfig, list[ParsedChapt
     assert book.chapters[1].headings[0].id == "first"  # {#first} as written
 
 
-def test_each_call_carries_its_note_numbered_in_reading_order(minimal: tuple[BookConfig, list[ParsedChapter]]
-                                                              ) -> None:
+def test_each_call_carries_its_note_numbered_in_reading_order(minimal: tuple[BookConfig, list[ParsedChapter]]) -> None:
     book = _resolved(*minimal)
     assert book.note_style
     first = book.chapters[1]
@@ -71,8 +70,7 @@ def test_each_call_carries_its_note_numbered_in_reading_order(minimal: tuple[Boo
     assert in_notes and all(decided(t).note is None for t in in_notes)
 
 
-def test_each_citation_carries_its_text_for_print_and_screen(minimal: tuple[BookConfig, list[ParsedChapter]]
-                                                             ) -> None:
+def test_each_citation_carries_its_text_for_print_and_screen(minimal: tuple[BookConfig, list[ParsedChapter]]) -> None:
     book = _resolved(*minimal)
     for chapter in book.chapters:
         for token in _in_reading_order(chapter.parsed, "citation"):
@@ -86,26 +84,42 @@ def test_each_citation_carries_its_text_for_print_and_screen(minimal: tuple[Book
 
 def test_index_marks_and_ranges_carry_their_anchors(minimal: tuple[BookConfig, list[ParsedChapter]]) -> None:
     book = _resolved(*minimal)
-    anchors = [decided(t).mark_anchor for c in book.chapters for v in reading_order(c.parsed)
-               for t in [v.token] if t.type in ("span_open", DIV_OPEN) and decided(t).mark_anchor]
+    anchors = [
+        decided(t).mark_anchor
+        for c in book.chapters
+        for v in reading_order(c.parsed)
+        for t in [v.token]
+        if t.type in ("span_open", DIV_OPEN) and decided(t).mark_anchor
+    ]
     # one anchor per accepted mark, in reading order; a cross-reference ([]{idx=... see=...}) marks
     # no page, so its mark has no anchor to be found by
     assert anchors == [f"ix{n}" for n in range(1, len(book.marks) + 1)]
     assert [m.anchor for m in book.marks] == [a if m.anchor else None for a, m in zip(anchors, book.marks)]
     assert None in [m.anchor for m in book.marks]
-    ends = [decided(v.token).range_end for c in book.chapters for v in reading_order(c.parsed)
-            if v.token.type == DIV_CLOSE and decided(v.token).range_end]
+    ends = [
+        decided(v.token).range_end
+        for c in book.chapters
+        for v in reading_order(c.parsed)
+        if v.token.type == DIV_CLOSE and decided(v.token).range_end
+    ]
     assert ends == [m.end_anchor for m in book.marks if m.end_anchor]
     assert ends  # the book has a ::: {idx=...} range
 
 
 def test_figures_and_tables_carry_their_numbers(minimal: tuple[BookConfig, list[ParsedChapter]]) -> None:
     book = _resolved(*minimal)
-    tokens = [t for c in book.chapters for block in main_tokens(c.parsed.tokens)
-              for t in [block, *(block.children or ())] if decided(t).float_number is not None]
+    tokens = [
+        t
+        for c in book.chapters
+        for block in main_tokens(c.parsed.tokens)
+        for t in [block, *(block.children or ())]
+        if decided(t).float_number is not None
+    ]
     numbers = [decided(t).float_number for t in tokens]
-    assert [(t.type, n.kind, n.number) for t, n in zip(tokens, numbers) if n] == [("image", "figure", 1),
-                                                                                  ("table_open", "table", 1)]
+    assert [(t.type, n.kind, n.number) for t, n in zip(tokens, numbers) if n] == [
+        ("image", "figure", 1),
+        ("table_open", "table", 1),
+    ]
     assert book.floats["fig-box"] == numbers[0]
 
 

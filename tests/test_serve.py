@@ -21,8 +21,9 @@ import pytest
 from conftest import BOOKS, EPOCH, server_url
 from pypdf import PdfReader
 
-pytestmark = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
-                                reason="Chromium is installed by scripts/setup.sh")
+pytestmark = pytest.mark.skipif(
+    not Path("/usr/bin/chromium").exists(), reason="Chromium is installed by scripts/setup.sh"
+)
 
 TEXT = "document.body.innerText"
 
@@ -32,8 +33,13 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     book = tmp_path / "book"
     shutil.copytree(BOOKS / "minimal", book)
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    process = subprocess.Popen([sys.executable, "-m", "treatypress", "serve", str(book), "--port", "0"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "treatypress", "serve", str(book), "--port", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     assert process.stderr is not None
     url = server_url(process.stderr)
     assert url, "serve did not start"

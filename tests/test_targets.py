@@ -70,8 +70,10 @@ def test_no_target_imports_another(name: str) -> None:
     for other in registry.FORMATS:
         if other != name:
             shared = own & (_closure(_module(other)) - SHARED)
-            assert not shared, f"the {name} and {other} targets both import targets/{sorted(shared)}: " \
-                               "pass shared work in through Work, or move it out of targets/"
+            assert not shared, (
+                f"the {name} and {other} targets both import targets/{sorted(shared)}: "
+                "pass shared work in through Work, or move it out of targets/"
+            )
 
 
 def test_build_names_no_target() -> None:

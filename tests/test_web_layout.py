@@ -58,9 +58,20 @@ def _chromium(tmp_path: Path, *args: str) -> str:
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: run scripts/setup.sh")
     profile = tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
-    command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
-               "--allow-file-access-from-files", "--hide-scrollbars", "--virtual-time-budget=10000", *args]
+    command = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--allow-file-access-from-files",
+        "--hide-scrollbars",
+        "--virtual-time-budget=10000",
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
 
 
@@ -100,7 +111,7 @@ def test_nothing_runs_off_the_screen(web_copy: Path, width: int, tmp_path: Path)
 def _index(html: str) -> str:
     match = re.search(r'<section[^>]*class="index"', html)
     assert match, "no index"
-    return html[match.start():]
+    return html[match.start() :]
 
 
 def test_index_locators_are_printed_pages_when_the_pdf_is_built(default_book: Built) -> None:

@@ -57,7 +57,8 @@ def load_settings(root: Path, overrides: Mapping[str, Any] | None = None) -> Loa
 def origin(config: BookConfig, key: str) -> str:
     """Where the setting ``table.key`` came from, as `treatypress settings` shows it."""
     where = config.locations.get(key) or next(
-        (loc for name, loc in config.locations.items() if name.startswith(key + ".")), None)
+        (loc for name, loc in config.locations.items() if name.startswith(key + ".")), None
+    )
     return str(where) if where is not None else "default"
 
 
@@ -125,5 +126,10 @@ def _recover(root: Path, data: dict[str, Any], text: str, overrides: dict[str, A
         sections[table] = config_module._build(cls, good, table, root, locations, [])
     if any(section is None for section in sections.values()):
         return None
-    return BookConfig(root=root.resolve(), **sections, locations=MappingProxyType(
-        {k: v for k, v in locations.items() if k.split(".")[1] in tables.get(k.split(".")[0], {})}))
+    return BookConfig(
+        root=root.resolve(),
+        **sections,
+        locations=MappingProxyType(
+            {k: v for k, v in locations.items() if k.split(".")[1] in tables.get(k.split(".")[0], {})}
+        ),
+    )

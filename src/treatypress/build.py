@@ -48,8 +48,9 @@ class BuildOptions:
         """The settings these options override, by schema key; load_config checks them."""
         from .config import flags
 
-        return {s.key: getattr(self, s.key.split(".")[1]) for s in flags()
-                if getattr(self, s.key.split(".")[1]) is not None}
+        return {
+            s.key: getattr(self, s.key.split(".")[1]) for s in flags() if getattr(self, s.key.split(".")[1]) is not None
+        }
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,9 @@ class BuildResult:
     pages_laid_out: int = 0  # pages WeasyPrint laid out for the PDF, each repagination counted
 
 
-def build(root: Path, options: BuildOptions = BuildOptions(),
-          progress: Progress | Callable[[str], object] | None = None) -> BuildResult:
+def build(
+    root: Path, options: BuildOptions = BuildOptions(), progress: Progress | Callable[[str], object] | None = None
+) -> BuildResult:
     stages = Stages(as_progress(progress) if progress is not None else Silent())
     problems: list[Diagnostic] = []
 
@@ -112,8 +114,17 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
     fonts = SharedFonts()
     for target, kept in _targets(config, options.formats):
         use = target.print_use(config)
-        work = Work(config, book, handout_books, stages, fonts, cache,
-                    edition if use is not PrintUse.NONE else None, options.jobs, kept)
+        work = Work(
+            config,
+            book,
+            handout_books,
+            stages,
+            fonts,
+            cache,
+            edition if use is not PrintUse.NONE else None,
+            options.jobs,
+            kept,
+        )
         built = target.build(work)
         check(built.diagnostics)
         if kept:
@@ -122,8 +133,14 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
             edition, pdf_kept = built.print_edition, kept
     warnings = sum(d.severity is Severity.WARNING for d in problems)
     if options.strict and warnings:
-        problems.append(error("strict-warnings", f"{warnings} warning(s) and --strict", None,
-                              "fix the warnings above, or build without --strict"))
+        problems.append(
+            error(
+                "strict-warnings",
+                f"{warnings} warning(s) and --strict",
+                None,
+                "fix the warnings above, or build without --strict",
+            )
+        )
         raise BuildFailed(tuple(problems))
     with stages.stage("write"):
         try:
@@ -131,9 +148,15 @@ def build(root: Path, options: BuildOptions = BuildOptions(),
         except OutputError as failed:
             problems.append(failed.diagnostic)
             raise BuildFailed(tuple(problems)) from None
-    return BuildResult(tuple(written), tuple(problems), stages.timings,
-                       edition.pages if edition and pdf_kept else 0, edition.parts if edition else 1,
-                       edition.reused if edition else 0, edition.laid_out if edition else 0)
+    return BuildResult(
+        tuple(written),
+        tuple(problems),
+        stages.timings,
+        edition.pages if edition and pdf_kept else 0,
+        edition.parts if edition else 1,
+        edition.reused if edition else 0,
+        edition.laid_out if edition else 0,
+    )
 
 
 def _targets(config: BookConfig | None, formats: tuple[str, ...]) -> list[tuple[Target, bool]]:
@@ -143,7 +166,10 @@ def _targets(config: BookConfig | None, formats: tuple[str, ...]) -> list[tuple[
     PDF was not asked for (an EPUB whose index must show printed pages); without a ``config``
     (before the settings are known) only the chosen targets."""
     chosen = [registry.target(name) for name in FORMATS if name in formats]
-    if config is not None and not any(t.provides_print for t in chosen) and \
-            any(t.print_use(config) is PrintUse.REQUIRED for t in chosen):
+    if (
+        config is not None
+        and not any(t.provides_print for t in chosen)
+        and any(t.print_use(config) is PrintUse.REQUIRED for t in chosen)
+    ):
         return [(registry.print_provider(), False), *((t, True) for t in chosen)]
     return [(t, True) for t in chosen]

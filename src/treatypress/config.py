@@ -25,8 +25,15 @@ from .diagnostics import Diagnostic, Location, error
 
 SETTINGS_FILE = "manuscript/book.toml"
 
-PAGE_SIZES = {"A4": "210mm 297mm", "A5": "148mm 210mm", "A6": "105mm 148mm", "B5": "176mm 250mm",
-              "letter": "8.5in 11in", "digest": "5.5in 8.5in", "trade": "6in 9in"}
+PAGE_SIZES = {
+    "A4": "210mm 297mm",
+    "A5": "148mm 210mm",
+    "A6": "105mm 148mm",
+    "B5": "176mm 250mm",
+    "letter": "8.5in 11in",
+    "digest": "5.5in 8.5in",
+    "trade": "6in 9in",
+}
 PAPERS = ("A4", "Letter")
 
 
@@ -43,11 +50,9 @@ def page_size(value: Any, root: Path | None = None) -> str | None:
     if text in PAGE_SIZES:
         return None
     parts = text.split()
-    if 1 <= len(parts) <= 2 and all(re.fullmatch(_LENGTH, p) and float(re.sub(r"[a-zQ]+$", "", p)) > 0
-                                    for p in parts):
+    if 1 <= len(parts) <= 2 and all(re.fullmatch(_LENGTH, p) and float(re.sub(r"[a-zQ]+$", "", p)) > 0 for p in parts):
         return None
-    return (f"page size {text!r} is neither a named size ({', '.join(PAGE_SIZES)}) nor a CSS size "
-            "such as '140mm 216mm'")
+    return f"page size {text!r} is neither a named size ({', '.join(PAGE_SIZES)}) nor a CSS size such as '140mm 216mm'"
 
 
 def length(value: Any, root: Path | None = None) -> str | None:
@@ -119,8 +124,16 @@ def cover_image(value: Any, root: Path | None) -> str | None:
     return problem
 
 
-def setting(default: Any = dataclasses.MISSING, doc: str = "", *, choices: tuple[str, ...] = (),
-            check: Check | None = None, flag: str = "", shown: str = "", factory: Any = None) -> Any:
+def setting(
+    default: Any = dataclasses.MISSING,
+    doc: str = "",
+    *,
+    choices: tuple[str, ...] = (),
+    check: Check | None = None,
+    flag: str = "",
+    shown: str = "",
+    factory: Any = None,
+) -> Any:
     """A field of the settings schema: its default, what it means, and how it is checked.
 
     ``flag`` names the command-line flag that overrides it; ``shown`` is the default as the
@@ -138,11 +151,16 @@ class Contents:
     ``*.md`` there, sorted, as chapters; an empty list means none."""
 
     front: tuple[str, ...] | None = setting(
-        None, "front matter, roman folios; a listed file that is missing or listed twice is an error, a "
-        "file present but not listed a warning", shown="`[]`")
+        None,
+        "front matter, roman folios; a listed file that is missing or listed twice is an error, a "
+        "file present but not listed a warning",
+        shown="`[]`",
+    )
     chapters: tuple[str, ...] | None = setting(
-        None, "the body, arabic folios from 1; without a [contents] table every `*.md`, sorted, is a "
-        "chapter", shown="all `*.md`, sorted")
+        None,
+        "the body, arabic folios from 1; without a [contents] table every `*.md`, sorted, is a chapter",
+        shown="all `*.md`, sorted",
+    )
     back: tuple[str, ...] | None = setting(None, "back matter: chronology, appendices", shown="`[]`")
 
     @property
@@ -152,61 +170,78 @@ class Contents:
 
 @dataclass(frozen=True)
 class PdfSettings:
-    page_size: str = setting("A5", "trim size: a name or a CSS size such as `\"140mm 216mm\"`; wins over an "
-                             "`@page { size }` in `styles/css/book.css` (with a warning)",
-                             check=page_size, flag="--page-size",
-                             shown="`\"A5\"` (" + ", ".join(f"`{n}`" for n in PAGE_SIZES) + ")")
+    page_size: str = setting(
+        "A5",
+        'trim size: a name or a CSS size such as `"140mm 216mm"`; wins over an '
+        "`@page { size }` in `styles/css/book.css` (with a warning)",
+        check=page_size,
+        flag="--page-size",
+        shown='`"A5"` (' + ", ".join(f"`{n}`" for n in PAGE_SIZES) + ")",
+    )
     # "accessible" (tagged PDF/UA-1) costs nothing visible, so it is the default
-    variant: str = setting("accessible", "`accessible` (tagged PDF/UA-1), `plain` or `press`",
-                           choices=("accessible", "plain", "press"), flag="--variant")
+    variant: str = setting(
+        "accessible",
+        "`accessible` (tagged PDF/UA-1), `plain` or `press`",
+        choices=("accessible", "plain", "press"),
+        flag="--variant",
+    )
     bleed: str = setting("3mm", "bleed of the press variant, a CSS length", check=length, flag="--bleed")
     marks: bool = setting(True, "crop and registration marks, press variant")
-    impose: str = setting("none", "also write an imposed PDF: `none`, `saddle-stitch`, `2-up`",
-                          choices=("none", "saddle-stitch", "2-up"), flag="--impose")
+    impose: str = setting(
+        "none",
+        "also write an imposed PDF: `none`, `saddle-stitch`, `2-up`",
+        choices=("none", "saddle-stitch", "2-up"),
+        flag="--impose",
+    )
     sheet: str = setting("A4", "imposition sheet: `A4` or `Letter`", choices=PAPERS, flag="--sheet")
     hyphenate: bool = setting(True, "hyphenation in the book's language and in every `lang` span")
 
 
 @dataclass(frozen=True)
 class CitationSettings:
-    style: str = setting("chicago-notes-bibliography", "a CSL style name (`apa`, "
-                         "`modern-language-association`, …) or the path of a `.csl` file inside the book; "
-                         "`treatypress styles` lists them", check=citation_style)
-    bibliography: str = setting("references.bib", "the BibTeX file, a path inside the book folder",
-                                check=inside_book)
-    nocite: tuple[str, ...] = setting((), "keys listed in the bibliography without a citation; "
-                                      "`\"*\"` lists all")
+    style: str = setting(
+        "chicago-notes-bibliography",
+        "a CSL style name (`apa`, "
+        "`modern-language-association`, …) or the path of a `.csl` file inside the book; "
+        "`treatypress styles` lists them",
+        check=citation_style,
+    )
+    bibliography: str = setting("references.bib", "the BibTeX file, a path inside the book folder", check=inside_book)
+    nocite: tuple[str, ...] = setting((), 'keys listed in the bibliography without a citation; `"*"` lists all')
     bibliography_title: str = setting("", "heading of the bibliography", shown="the style's")
     link: bool = setting(True, "on screen (EPUB, web), a citation links to its bibliography entry")
 
 
 @dataclass(frozen=True)
 class IndexDef:
-    name: str = setting("general", "the index's name (lower-case; marks choose it with `index=`)",
-                        check=index_name)
+    name: str = setting("general", "the index's name (lower-case; marks choose it with `index=`)", check=index_name)
     title: str = setting("Index", "its heading")
 
 
 @dataclass(frozen=True)
 class IndexSettings:
-    indexes: tuple[IndexDef, ...] = setting((IndexDef(),), "the indexes, their titles and order",
-                                            shown="one: `general`, \"Index\"")
+    indexes: tuple[IndexDef, ...] = setting(
+        (IndexDef(),), "the indexes, their titles and order", shown='one: `general`, "Index"'
+    )
     script_order: tuple[str, ...] = setting(("Latn", "Cyrl"), "which script's headings file first")
 
 
 @dataclass(frozen=True)
 class EpubSettings:
     print_page_numbers: str = setting(
-        "auto", "what the EPUB index's locators say: `auto` the printed pages when the same build makes "
+        "auto",
+        "what the EPUB index's locators say: `auto` the printed pages when the same build makes "
         "the PDF (its layout is shared), else the chapter; `always` the printed pages (an EPUB-only "
         "build then lays out the print edition too); `never` the chapter",
-        choices=("auto", "always", "never"))
+        choices=("auto", "always", "never"),
+    )
 
 
 @dataclass(frozen=True)
 class HandoutSettings:
-    paper: str = setting("A4", "`A4` or `Letter` (a handout's front matter `paper` overrides)",
-                         choices=PAPERS, flag="--paper")
+    paper: str = setting(
+        "A4", "`A4` or `Letter` (a handout's front matter `paper` overrides)", choices=PAPERS, flag="--paper"
+    )
 
 
 @dataclass(frozen=True)
@@ -214,23 +249,36 @@ class BookSettings:
     title: str = setting("", "the title (required)", shown="(required)")
     subtitle: str = setting("", "")
     authors: tuple[str, ...] = setting((), "list of names (a single string is a list of one)")
-    language: str = setting("en", "BCP 47 tag: hyphenation, quotation marks (CLDR), index collation",
-                            check=language_tag)
+    language: str = setting(
+        "en", "BCP 47 tag: hyphenation, quotation marks (CLDR), index collation", check=language_tag
+    )
     publisher: str = setting("", "imprint and metadata")
-    date: str = setting("", "publication date as printed, e.g. `\"2026\"`")
+    date: str = setting("", 'publication date as printed, e.g. `"2026"`')
     rights: str = setting("", "imprint and metadata")
-    identifier: str = setting("", "EPUB identifier and PDF `/ID` seed; stable, never random",
-                              shown="`urn:isbn:<isbn>` with an `isbn`, else `urn:treatypress:<slug>`")
-    slug: str = setting("", "file name of the outputs (letters, digits, `.`, `_`, `-`)", check=file_name,
-                        shown="from the title")
+    identifier: str = setting(
+        "",
+        "EPUB identifier and PDF `/ID` seed; stable, never random",
+        shown="`urn:isbn:<isbn>` with an `isbn`, else `urn:treatypress:<slug>`",
+    )
+    slug: str = setting(
+        "", "file name of the outputs (letters, digits, `.`, `_`, `-`)", check=file_name, shown="from the title"
+    )
     subject: str = setting("", "imprint and metadata")
     keywords: tuple[str, ...] = setting((), "PDF keywords, EPUB subjects")
     description: str = setting("", "imprint and metadata")
     # the e-book's cover and the book's ISBN
-    isbn: str = setting("", "ISBN-13 (or ISBN-10), hyphens as printed; checked by its check digit; on the "
-                        "imprint page, the EPUB identifier and the PDF metadata", check=isbn_number)
-    cover: str = setting("", "the e-book's cover (PNG, JPEG or SVG inside the book folder)",
-                         check=cover_image, shown="drawn from the title page")
+    isbn: str = setting(
+        "",
+        "ISBN-13 (or ISBN-10), hyphens as printed; checked by its check digit; on the "
+        "imprint page, the EPUB identifier and the PDF metadata",
+        check=isbn_number,
+    )
+    cover: str = setting(
+        "",
+        "the e-book's cover (PNG, JPEG or SVG inside the book folder)",
+        check=cover_image,
+        shown="drawn from the title page",
+    )
 
 
 @dataclass(frozen=True)
@@ -277,9 +325,15 @@ class BookConfig:
 
 
 # The TOML tables and the dataclass that holds each.
-SECTIONS: dict[str, type] = {"book": BookSettings, "contents": Contents, "pdf": PdfSettings,
-                             "citations": CitationSettings, "index": IndexSettings,
-                             "handouts": HandoutSettings, "epub": EpubSettings}
+SECTIONS: dict[str, type] = {
+    "book": BookSettings,
+    "contents": Contents,
+    "pdf": PdfSettings,
+    "citations": CitationSettings,
+    "index": IndexSettings,
+    "handouts": HandoutSettings,
+    "epub": EpubSettings,
+}
 
 
 @dataclass(frozen=True)
@@ -305,9 +359,18 @@ def schema() -> tuple[SettingSpec, ...]:
         hints = typing.get_type_hints(cls)
         for f in dataclasses.fields(cls):
             default = getattr(cls(), f.name)  # every setting has a default
-            specs.append(SettingSpec(f"{table}.{f.name}", default, hints[f.name], f.metadata.get("doc", ""),
-                                     f.metadata.get("choices", ()), f.metadata.get("check"),
-                                     f.metadata.get("flag", ""), f.metadata.get("shown", "")))
+            specs.append(
+                SettingSpec(
+                    f"{table}.{f.name}",
+                    default,
+                    hints[f.name],
+                    f.metadata.get("doc", ""),
+                    f.metadata.get("choices", ()),
+                    f.metadata.get("check"),
+                    f.metadata.get("flag", ""),
+                    f.metadata.get("shown", ""),
+                )
+            )
     return tuple(specs)
 
 
@@ -352,43 +415,74 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def load_config(root: Path, overrides: Mapping[str, Any] | None = None
-                ) -> tuple[BookConfig | None, tuple[Diagnostic, ...]]:
+def load_config(
+    root: Path, overrides: Mapping[str, Any] | None = None
+) -> tuple[BookConfig | None, tuple[Diagnostic, ...]]:
     """Read book.toml, then apply ``overrides`` ("pdf.page_size" -> value, from the flags); both
     go through the same checks."""
     path = root / SETTINGS_FILE
     if not (root / "manuscript").is_dir():
-        return None, (error("no-manuscript", f"no manuscript/ folder in {root}", Location(str(root)),
-                            "a book folder holds manuscript/ (chapters and book.toml) and references.bib"),)
+        return None, (
+            error(
+                "no-manuscript",
+                f"no manuscript/ folder in {root}",
+                Location(str(root)),
+                "a book folder holds manuscript/ (chapters and book.toml) and references.bib",
+            ),
+        )
     if not path.is_file():
-        return None, (error("config-missing", "no book.toml in manuscript/", Location(SETTINGS_FILE),
-                            "create manuscript/book.toml with at least [book] title = \"...\""),)
+        return None, (
+            error(
+                "config-missing",
+                "no book.toml in manuscript/",
+                Location(SETTINGS_FILE),
+                'create manuscript/book.toml with at least [book] title = "..."',
+            ),
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return None, (error("not-utf8", f"the file is not UTF-8 ({exc.reason} at byte {exc.start})",
-                            Location(SETTINGS_FILE), "save the file as UTF-8"),)
+        return None, (
+            error(
+                "not-utf8",
+                f"the file is not UTF-8 ({exc.reason} at byte {exc.start})",
+                Location(SETTINGS_FILE),
+                "save the file as UTF-8",
+            ),
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line, col = (int(match[1]), int(match[2])) if match else (0, 0)
         message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
-        return None, (error("config-toml", f"invalid TOML: {message}", Location(SETTINGS_FILE, line, col),
-                            "see https://toml.io for the syntax; strings need double quotes"),)
+        return None, (
+            error(
+                "config-toml",
+                f"invalid TOML: {message}",
+                Location(SETTINGS_FILE, line, col),
+                "see https://toml.io for the syntax; strings need double quotes",
+            ),
+        )
     return _validate(root, data, text, dict(overrides or {}))
 
 
-def _validate(root: Path, data: dict[str, Any], text: str, overrides: dict[str, Any]
-              ) -> tuple[BookConfig | None, tuple[Diagnostic, ...]]:
+def _validate(
+    root: Path, data: dict[str, Any], text: str, overrides: dict[str, Any]
+) -> tuple[BookConfig | None, tuple[Diagnostic, ...]]:
     problems: list[Diagnostic] = []
     locations: dict[str, Location] = {}
     tables: dict[str, dict[str, Any]] = {}
     for name, value in data.items():
         if name not in SECTIONS:
-            problems.append(error("config-unknown", f"unknown table [{name}] in book.toml",
-                                  _locate(text, None, name, table=True),
-                                  f"known tables: {', '.join('[' + s + ']' for s in SECTIONS)}"))
+            problems.append(
+                error(
+                    "config-unknown",
+                    f"unknown table [{name}] in book.toml",
+                    _locate(text, None, name, table=True),
+                    f"known tables: {', '.join('[' + s + ']' for s in SECTIONS)}",
+                )
+            )
         elif not isinstance(value, dict):
             problems.append(error("config-type", f"'{name}' must be a table", _locate(text, None, name)))
         else:
@@ -401,23 +495,33 @@ def _validate(root: Path, data: dict[str, Any], text: str, overrides: dict[str, 
         table, name = key.split(".")
         tables.setdefault(table, {})[name] = value
         locations[key] = Location(f"command line {spec(key).flag}")
-    sections = {name: _build(SECTIONS[name], tables.get(name, {}), name, root, locations, problems)
-                for name in SECTIONS}
+    sections = {
+        name: _build(SECTIONS[name], tables.get(name, {}), name, root, locations, problems) for name in SECTIONS
+    }
     for key in ("citations.bibliography", "citations.style"):  # defaults too: references.bib may be a symlink
         value = getattr(sections["citations"], key.split(".")[1]) if sections["citations"] else None
         problem = check_value(key, value, root) if key not in locations and value is not None else None
         if problem:
             problems.append(error("config-value", f"[citations] {key.split('.')[1]}: {problem}", Location(str(value))))
     if sections["book"] is not None and not sections["book"].title:
-        problems.append(error("config-missing-key", "[book] needs a title", Location(SETTINGS_FILE),
-                              "add title = \"...\" under [book]"))
+        problems.append(
+            error(
+                "config-missing-key", "[book] needs a title", Location(SETTINGS_FILE), 'add title = "..." under [book]'
+            )
+        )
     if problems or any(v is None for v in sections.values()):
         return None, tuple(problems)
     return BookConfig(root=root.resolve(), **sections, locations=MappingProxyType(locations)), ()
 
 
-def _build(cls: type, values: dict[str, Any], table: str, root: Path, locations: dict[str, Location],
-           problems: list[Diagnostic]) -> Any:
+def _build(
+    cls: type,
+    values: dict[str, Any],
+    table: str,
+    root: Path,
+    locations: dict[str, Location],
+    problems: list[Diagnostic],
+) -> Any:
     """Check each key of one table against the dataclass that holds it; collect all problems."""
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
@@ -426,18 +530,28 @@ def _build(cls: type, values: dict[str, Any], table: str, root: Path, locations:
     for key, value in values.items():
         where = locations.get(f"{table}.{key}", Location(SETTINGS_FILE))
         if key not in fields:
-            problems.append(error("config-unknown", f"unknown setting '{key}' in [{table}] of book.toml", where,
-                                  f"known settings in [{table}]: {', '.join(fields)}"))
+            problems.append(
+                error(
+                    "config-unknown",
+                    f"unknown setting '{key}' in [{table}] of book.toml",
+                    where,
+                    f"known settings in [{table}]: {', '.join(fields)}",
+                )
+            )
             continue
         converted = _convert(hints[key], value)
         if converted is _INVALID:
-            problems.append(error("config-type", f"[{table}] {key} must be {_describe(hints[key])}, "
-                                  f"not {type(value).__name__} {value!r}", where))
+            problems.append(
+                error(
+                    "config-type",
+                    f"[{table}] {key} must be {_describe(hints[key])}, not {type(value).__name__} {value!r}",
+                    where,
+                )
+            )
             continue
         if hints[key] == tuple[IndexDef, ...]:
             item_locations = {k: v for k, v in locations.items() if k.startswith("index.indexes.")}
-            converted = tuple(_build(IndexDef, item, "index.indexes", root, item_locations, problems)
-                              for item in value)
+            converted = tuple(_build(IndexDef, item, "index.indexes", root, item_locations, problems) for item in value)
         elif converted is not None and not isinstance(converted, tuple | bool):
             problem = check_value(f"{table}.{key}", converted, root)
             if problem:

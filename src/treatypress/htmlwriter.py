@@ -44,9 +44,23 @@ class _Renderer(RendererHTML):
         self.ctx = context
         self.chapter = chapter
         self.bodies = footnote_bodies(chapter.parsed.tokens)
-        for name in ("heading_open", "footnote_ref", "citation", "span_open", "span_close", "image",
-                     "paragraph_open", "paragraph_close", "table_open", "table_close", "softbreak", "link_open",
-                     "text", DIV_OPEN, DIV_CLOSE):
+        for name in (
+            "heading_open",
+            "footnote_ref",
+            "citation",
+            "span_open",
+            "span_close",
+            "image",
+            "paragraph_open",
+            "paragraph_close",
+            "table_open",
+            "table_close",
+            "softbreak",
+            "link_open",
+            "text",
+            DIV_OPEN,
+            DIV_CLOSE,
+        ):
             self.rules[name] = getattr(self, "_" + name.replace("container_", ""))
 
     # --- inline runs ----------------------------------------------------------------------
@@ -67,7 +81,7 @@ class _Renderer(RendererHTML):
                         out.append(escape(punctuation.group(), quote=False))
                         moved[position + 1] = punctuation.end()
             if position in moved:
-                rest = token.content[moved[position]:]
+                rest = token.content[moved[position] :]
                 out.append(escape(rest, quote=False))
                 if not rest:
                     continue  # the punctuation went before the call: the next call still follows it
@@ -88,7 +102,7 @@ class _Renderer(RendererHTML):
     def _heading_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
         element_id = decided(token).heading_id
-        return f'<{token.tag}{self._attrs(token.attrs, element_id)}{self._line(token)}>'
+        return f"<{token.tag}{self._attrs(token.attrs, element_id)}{self._line(token)}>"
 
     def _line(self, token: Token) -> str:
         """In print, a block says where it was written, so a warning about the page it landed
@@ -152,8 +166,10 @@ class _Renderer(RendererHTML):
             return f'<a class="fn-call" id="{note.ref_id}"></a><span class="{css}" id="{note.id}">{body}</span>'
         epub = ' epub:type="noteref"' if self.ctx.target == "epub" else ""
         comma = '<span class="noteref-sep">,</span>' if follows else ""
-        return (f'{comma}<a class="noteref" id="{note.ref_id}" href="{self.ctx.href(note.id)}"{epub} '
-                f'role="doc-noteref">{note.number}</a>')
+        return (
+            f'{comma}<a class="noteref" id="{note.ref_id}" href="{self.ctx.href(note.id)}"{epub} '
+            f'role="doc-noteref">{note.number}</a>'
+        )
 
     def note_body(self, note: Note, options: Any, env: Any, *, inline: bool) -> str:
         """A note's text: paragraphs as ``<br>``-joined runs in print (a float cannot hold blocks,
@@ -165,8 +181,9 @@ class _Renderer(RendererHTML):
         if not inline:
             return self.render(blocks, options, env)
         # A soft line break inside a floated note came out as a hard one in WeasyPrint 70: a space.
-        runs = [self.renderInline(b.children or [], options, env).replace("\n", " ")
-                for b in blocks if b.type == "inline"]
+        runs = [
+            self.renderInline(b.children or [], options, env).replace("\n", " ") for b in blocks if b.type == "inline"
+        ]
         return "<br/>".join(runs)
 
     # --- figures, images, tables -----------------------------------------------------------
@@ -177,10 +194,15 @@ class _Renderer(RendererHTML):
         number = self.ctx.book.floats.get(href[1:]) if href.startswith("#") else None
         if number is None:
             return self.renderToken(tokens, idx, options, env)
-        following = tokens[idx + 1: idx + 3]
+        following = tokens[idx + 1 : idx + 3]
         word = ""
-        if following and following[0].type == "text" and len(following) > 1 and following[1].type == "link_close" \
-                and len(following[0].content.split()) == 1:
+        if (
+            following
+            and following[0].type == "text"
+            and len(following) > 1
+            and following[1].type == "link_close"
+            and len(following[0].content.split()) == 1
+        ):
             word = following[0].content
             # the word is printed here: the text rule, called next for the token after this one
             # in the same run, writes nothing for it
@@ -236,8 +258,10 @@ class _Renderer(RendererHTML):
         line = (f' id="{escape(str(ident))}"' if ident else "") + self._line(tokens[idx])
         if caption is None:
             return f'<div class="table"{line}>\n<table>\n'
-        return (f'<div class="table"{line}>\n<table>\n<caption>{self._label(tokens[idx])}'
-                f'{self.renderInline(caption.children or [], options, env)}</caption>\n')
+        return (
+            f'<div class="table"{line}>\n<table>\n<caption>{self._label(tokens[idx])}'
+            f"{self.renderInline(caption.children or [], options, env)}</caption>\n"
+        )
 
     def _table_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return "</table>\n</div>\n"
@@ -263,6 +287,16 @@ def write_chapter(context: WriterContext, chapter: ResolvedChapter) -> ChapterHT
 def _options() -> Any:
     from markdown_it.utils import OptionsDict
 
-    return OptionsDict({"xhtmlOut": True, "breaks": False, "langPrefix": "language-", "html": False,
-                        "typographer": True, "linkify": False, "quotes": "“”‘’", "highlight": None,
-                        "maxNesting": 100})
+    return OptionsDict(
+        {
+            "xhtmlOut": True,
+            "breaks": False,
+            "langPrefix": "language-",
+            "html": False,
+            "typographer": True,
+            "linkify": False,
+            "quotes": "“”‘’",
+            "highlight": None,
+            "maxNesting": 100,
+        }
+    )

@@ -26,9 +26,13 @@ def check_size(chapters: Sequence[ChapterSource]) -> tuple[Diagnostic, ...]:
     if total <= MAX_MANUSCRIPT_BYTES or os.environ.get("TREATYPRESS_NO_SIZE_LIMIT") == "1":
         return ()
     largest = max(sizes, key=sizes.__getitem__)
-    return (error("manuscript-too-large",
-                  f"the chapters hold {total / 1e6:.1f} MB of text ({largest}: {sizes[largest] / 1e6:.1f} MB); "
-                  f"treatypress lays out at most {MAX_MANUSCRIPT_BYTES / 1e6:g} MB (about 1,000 A5 pages) in one book",
-                  Location(largest),
-                  "split the work into volumes, one book folder each (time and memory grow faster than the "
-                  "text: see Limits in the README)"),)
+    return (
+        error(
+            "manuscript-too-large",
+            f"the chapters hold {total / 1e6:.1f} MB of text ({largest}: {sizes[largest] / 1e6:.1f} MB); "
+            f"treatypress lays out at most {MAX_MANUSCRIPT_BYTES / 1e6:g} MB (about 1,000 A5 pages) in one book",
+            Location(largest),
+            "split the work into volumes, one book folder each (time and memory grow faster than the "
+            "text: see Limits in the README)",
+        ),
+    )

@@ -44,19 +44,31 @@ def read_source(path: Path, rel: str) -> tuple[str | None, tuple[Diagnostic, ...
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, (error("not-utf8", f"the file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
-                            Location(rel, line, col), "re-save the file with UTF-8 encoding"),)
+        return None, (
+            error(
+                "not-utf8",
+                f"the file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+                Location(rel, line, col),
+                "re-save the file with UTF-8 encoding",
+            ),
+        )
     if "\0" in text:  # CommonMark turns NUL into U+FFFD: a silently wrong character in the book
         at = text.index("\0")
         line = text.count("\n", 0, at) + 1
-        return None, (error("nul-byte", "the file holds a NUL byte (U+0000)",
-                            Location(rel, line, at - (text.rfind("\n", 0, at) + 1) + 1),
-                            "delete it; a text file never needs one (was the file saved as UTF-16?)"),)
+        return None, (
+            error(
+                "nul-byte",
+                "the file holds a NUL byte (U+0000)",
+                Location(rel, line, at - (text.rfind("\n", 0, at) + 1) + 1),
+                "delete it; a text file never needs one (was the file saved as UTF-16?)",
+            ),
+        )
     return text, ()
 
 
-def read_front_matter(text: str, rel: str, allowed: frozenset[str] = CHAPTER_KEYS
-                      ) -> tuple[Mapping[str, Any], tuple[Diagnostic, ...]]:
+def read_front_matter(
+    text: str, rel: str, allowed: frozenset[str] = CHAPTER_KEYS
+) -> tuple[Mapping[str, Any], tuple[Diagnostic, ...]]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return MappingProxyType({}), ()
@@ -66,21 +78,34 @@ def read_front_matter(text: str, rel: str, allowed: frozenset[str] = CHAPTER_KEY
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 2, mark.column + 1) if mark else (2, 0)  # +2: the opening --- line
         problem = getattr(exc, "problem", None) or str(exc)
-        return MappingProxyType({}), (error("frontmatter-yaml", f"broken YAML front matter: {problem}",
-                                            Location(rel, line, col),
-                                            "front matter is YAML between two '---' lines; quote values "
-                                            "that contain ': '"),)
+        return MappingProxyType({}), (
+            error(
+                "frontmatter-yaml",
+                f"broken YAML front matter: {problem}",
+                Location(rel, line, col),
+                "front matter is YAML between two '---' lines; quote values that contain ': '",
+            ),
+        )
     if not isinstance(data, dict):
-        return MappingProxyType({}), (error("frontmatter-yaml", "front matter must be a YAML mapping (key: value)",
-                                            Location(rel, 2, 1)),)
-    problems = tuple(warning("frontmatter-unknown", f"unknown front-matter key '{key}'",
-                             Location(rel, _key_line(match[1], str(key)), 1),
-                             f"known keys: {', '.join(sorted(allowed & CHAPTER_KEYS or allowed))}"
-                             + (", and Pandoc's metadata keys" if "toc" in allowed else ""))
-                     for key in data if key not in allowed)
-    problems += tuple(error("frontmatter-value", f"front matter {key}: {wrong}",
-                            Location(rel, _key_line(match[1], str(key)), 1))
-                      for key, value in data.items() if (wrong := _value_problem(str(key), value)))
+        return MappingProxyType({}), (
+            error("frontmatter-yaml", "front matter must be a YAML mapping (key: value)", Location(rel, 2, 1)),
+        )
+    problems = tuple(
+        warning(
+            "frontmatter-unknown",
+            f"unknown front-matter key '{key}'",
+            Location(rel, _key_line(match[1], str(key)), 1),
+            f"known keys: {', '.join(sorted(allowed & CHAPTER_KEYS or allowed))}"
+            + (", and Pandoc's metadata keys" if "toc" in allowed else ""),
+        )
+        for key in data
+        if key not in allowed
+    )
+    problems += tuple(
+        error("frontmatter-value", f"front matter {key}: {wrong}", Location(rel, _key_line(match[1], str(key)), 1))
+        for key, value in data.items()
+        if (wrong := _value_problem(str(key), value))
+    )
     return MappingProxyType(data), problems
 
 
@@ -116,9 +141,14 @@ def load_manuscript(config: BookConfig) -> tuple[Manuscript, tuple[Diagnostic, .
         order = [(n, "front") for n in front] + [(n, "body") for n in body] + [(n, "back") for n in back]
         for name in present:
             if name not in listed:
-                problems.append(warning("chapter-unlisted", f"{prefix}{name} is not in the contents of book.toml",
-                                        Location(f"{prefix}{name}"),
-                                        "add it to [contents] front, chapters or back, or move it out of manuscript/"))
+                problems.append(
+                    warning(
+                        "chapter-unlisted",
+                        f"{prefix}{name} is not in the contents of book.toml",
+                        Location(f"{prefix}{name}"),
+                        "add it to [contents] front, chapters or back, or move it out of manuscript/",
+                    )
+                )
     else:
         order = [(n, "body") for n in present]
     settings = config.root / config.settings_file
@@ -129,18 +159,35 @@ def load_manuscript(config: BookConfig) -> tuple[Manuscript, tuple[Diagnostic, .
         path = folder / name
         rel = f"{prefix}{name}"
         if name in seen:  # it would be printed twice
-            problems.append(error("chapter-listed-twice", f"chapter '{name}' is listed twice in [contents]",
-                                  _entry_location(book_toml, name, 1), "list each chapter once"))
+            problems.append(
+                error(
+                    "chapter-listed-twice",
+                    f"chapter '{name}' is listed twice in [contents]",
+                    _entry_location(book_toml, name, 1),
+                    "list each chapter once",
+                )
+            )
             continue
         seen.add(name)
         if path.exists() and not _inside(path, config.root):
-            problems.append(error("outside-book", f"chapter '{name}' leads outside the book folder",
-                                  _entry_location(book_toml, name),
-                                  f"copy the file into {prefix or 'the book folder'} instead of linking to it"))
+            problems.append(
+                error(
+                    "outside-book",
+                    f"chapter '{name}' leads outside the book folder",
+                    _entry_location(book_toml, name),
+                    f"copy the file into {prefix or 'the book folder'} instead of linking to it",
+                )
+            )
             continue
         if not path.is_file():
-            problems.append(error("chapter-missing", f"chapter '{name}' is listed but {rel} does not exist",
-                                  _entry_location(book_toml, name), _suggest(name, present)))
+            problems.append(
+                error(
+                    "chapter-missing",
+                    f"chapter '{name}' is listed but {rel} does not exist",
+                    _entry_location(book_toml, name),
+                    _suggest(name, present),
+                )
+            )
             continue
         chapter, found = _read_chapter(path, rel, kind, config)
         problems.extend(found)
@@ -148,18 +195,34 @@ def load_manuscript(config: BookConfig) -> tuple[Manuscript, tuple[Diagnostic, .
             chapters.append(chapter)
     if not chapters and not has_errors(problems):
         if contents.listed:
-            problems.append(error("no-chapters", "the [contents] lists of book.toml name no chapter",
-                                  config.where("contents.chapters"),
-                                  "list the chapters: chapters = [\"01-name.md\", ...]"))
+            problems.append(
+                error(
+                    "no-chapters",
+                    "the [contents] lists of book.toml name no chapter",
+                    config.where("contents.chapters"),
+                    'list the chapters: chapters = ["01-name.md", ...]',
+                )
+            )
         else:
-            problems.append(error("no-chapters", f"{prefix or './'} holds no Markdown chapters",
-                                  Location(config.chapters_dir or "."), f"add chapters as {prefix}01-name.md"))
+            problems.append(
+                error(
+                    "no-chapters",
+                    f"{prefix or './'} holds no Markdown chapters",
+                    Location(config.chapters_dir or "."),
+                    f"add chapters as {prefix}01-name.md",
+                )
+            )
     handouts: list[ChapterSource] = []
     for path in sorted((folder / "handouts").glob("*.md")):
         if not _inside(path, config.root):  # a symlink out of the book
-            problems.append(error("outside-book", f"{prefix}handouts/{path.name} leads outside the book folder",
-                                  Location(f"{prefix}handouts/{path.name}"),
-                                  "copy the file into the book folder instead of linking to it"))
+            problems.append(
+                error(
+                    "outside-book",
+                    f"{prefix}handouts/{path.name} leads outside the book folder",
+                    Location(f"{prefix}handouts/{path.name}"),
+                    "copy the file into the book folder instead of linking to it",
+                )
+            )
             continue
         handout, found = _read_chapter(path, f"{prefix}handouts/{path.name}", "handout", config)
         problems.extend(found)
@@ -168,8 +231,9 @@ def load_manuscript(config: BookConfig) -> tuple[Manuscript, tuple[Diagnostic, .
     return Manuscript(tuple(chapters), tuple(handouts)), tuple(problems)
 
 
-def _read_chapter(path: Path, rel: str, kind: str, config: BookConfig
-                  ) -> tuple[ChapterSource | None, tuple[Diagnostic, ...]]:
+def _read_chapter(
+    path: Path, rel: str, kind: str, config: BookConfig
+) -> tuple[ChapterSource | None, tuple[Diagnostic, ...]]:
     text, problems = read_source(path, rel)
     if text is None:
         return None, problems

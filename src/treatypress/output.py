@@ -278,19 +278,32 @@ def _problem(out_dir: Path, failure: OSError) -> Diagnostic:
     reason = failure.strerror or str(failure)
     culprit = failure.filename or out_dir
     if failure.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return error("out-disk-full", f"no room to write the outputs into the output folder (--out): {reason}",
-                     where, f"free some disk space, {_HINT_OTHER}; the previous outputs are unchanged")
+        return error(
+            "out-disk-full",
+            f"no room to write the outputs into the output folder (--out): {reason}",
+            where,
+            f"free some disk space, {_HINT_OTHER}; the previous outputs are unchanged",
+        )
     if failure.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return error("out-unwritable", f"the output folder (--out) cannot be written: {reason} ({culprit})",
-                     where, f"make it writable (chmod u+w), {_HINT_OTHER}; the previous outputs are unchanged")
+        return error(
+            "out-unwritable",
+            f"the output folder (--out) cannot be written: {reason} ({culprit})",
+            where,
+            f"make it writable (chmod u+w), {_HINT_OTHER}; the previous outputs are unchanged",
+        )
     if failure.errno in (errno.ENOTDIR, errno.EEXIST):
         path = next((p for p in (out_dir, *out_dir.parents) if os.path.lexists(p) and not p.is_dir()), out_dir)
         return _not_a_folder(out_dir, path)
-    return error("out-write-failed", f"writing into the output folder (--out) failed: {reason} ({culprit})",
-                 where, f"{_HINT_OTHER}; the previous outputs are unchanged")
+    return error(
+        "out-write-failed",
+        f"writing into the output folder (--out) failed: {reason} ({culprit})",
+        where,
+        f"{_HINT_OTHER}; the previous outputs are unchanged",
+    )
 
 
 def _not_a_folder(out_dir: Path, path: Path) -> Diagnostic:
     what = "the output folder (--out) is a file" if path == out_dir else f"{path} (in --out) is a file"
-    return error("out-not-a-folder", f"{what}, not a folder", Location(str(out_dir)),
-                 f"remove or rename {path}, {_HINT_OTHER}")
+    return error(
+        "out-not-a-folder", f"{what}, not a folder", Location(str(out_dir)), f"remove or rename {path}, {_HINT_OTHER}"
+    )

@@ -124,15 +124,42 @@ def _contents(box: Any, part: str | None, floating: str) -> Iterator[tuple[str, 
 _TOKEN = re.compile(r"<[^>]*>|[^<]+")
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)([^>]*?)(/?)>")
 _CHAR = re.compile(r"&[#\w]+;|.", re.DOTALL)
-BLOCK = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "figure", "figcaption", "div", "section",
-         "blockquote", "dt", "dd", "caption", "aside", "ul", "ol", "table", "tr", "dl", "nav"}
+BLOCK = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "td",
+    "th",
+    "figure",
+    "figcaption",
+    "div",
+    "section",
+    "blockquote",
+    "dt",
+    "dd",
+    "caption",
+    "aside",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "dl",
+    "nav",
+}
 
 
 def marker(label: str, xhtml: bool) -> str:
     """An empty, labelled page-break marker; the id is what the page list links to."""
     epub = ' epub:type="pagebreak"' if xhtml else ""
-    return (f'<span id="page-{escape(label)}" class="pagebreak"{epub} role="doc-pagebreak" '
-            f'aria-label="{escape(label)}"></span>')
+    return (
+        f'<span id="page-{escape(label)}" class="pagebreak"{epub} role="doc-pagebreak" '
+        f'aria-label="{escape(label)}"></span>'
+    )
 
 
 def insert_markers(html: str, starts: Sequence[PageStart], xhtml: bool) -> str:
@@ -151,8 +178,9 @@ def insert_markers(html: str, starts: Sequence[PageStart], xhtml: bool) -> str:
         if previous is not None and previous[0] == start.offset and not previous[2]:
             place = previous[1]  # the same place: a blank page, or a page holding only a moved figure
         else:
-            count, position, stack, place, at_float = _find(tokens, start.offset, start.float_key, count, position,
-                                                            stack)
+            count, position, stack, place, at_float = _find(
+                tokens, start.offset, start.float_key, count, position, stack
+            )
             previous = (start.offset, place, at_float)
         if place[1] is None:
             places.setdefault(place[0], []).append(start.label)
@@ -165,8 +193,11 @@ def insert_markers(html: str, starts: Sequence[PageStart], xhtml: bool) -> str:
         if index in splits:
             pieces = _CHAR.findall(token)
             cut = splits[index]
-            out.append("".join("".join(marker(label, xhtml) for label in cut.get(i, [])) + piece
-                               for i, piece in enumerate(pieces)))
+            out.append(
+                "".join(
+                    "".join(marker(label, xhtml) for label in cut.get(i, [])) + piece for i, piece in enumerate(pieces)
+                )
+            )
         else:
             out.append(token)
     for label in places.get(len(tokens), []):
@@ -202,8 +233,9 @@ def _float_end(tokens: list[str], index: int) -> tuple[int, str]:
     return len(tokens), _key("".join(text))
 
 
-def _find(tokens: list[str], offset: int, float_key: str, count: int, position: int,
-          stack: list[tuple[str, bool]]) -> tuple[int, int, list[tuple[str, bool]], tuple[int, int | None], bool]:
+def _find(
+    tokens: list[str], offset: int, float_key: str, count: int, position: int, stack: list[tuple[str, bool]]
+) -> tuple[int, int, list[tuple[str, bool]], tuple[int, int | None], bool]:
     """Scan from ``position`` (``count`` letters and digits seen) to the first content after the
     ``offset``-th letter or digit; return the new state and where the marker goes: before a token
     (char None) or before a character of a text token. A figure or table is that content only if

@@ -43,45 +43,90 @@ NOT_CHAPTERS = frozenset({"README.md", "LICENSE.md", "CHANGELOG.md", "CONTRIBUTI
 
 # Pandoc metadata honoured, and the setting ("table.key") each one fills
 HONOURED = {
-    "title": "book.title", "subtitle": "book.subtitle", "author": "book.authors", "lang": "book.language",
-    "date": "book.date", "publisher": "book.publisher", "rights": "book.rights",
-    "identifier": "book.identifier", "description": "book.description", "subject": "book.subject",
-    "keywords": "book.keywords", "bibliography": "citations.bibliography", "csl": "citations.style",
-    "nocite": "citations.nocite", "reference-section-title": "citations.bibliography_title",
+    "title": "book.title",
+    "subtitle": "book.subtitle",
+    "author": "book.authors",
+    "lang": "book.language",
+    "date": "book.date",
+    "publisher": "book.publisher",
+    "rights": "book.rights",
+    "identifier": "book.identifier",
+    "description": "book.description",
+    "subject": "book.subject",
+    "keywords": "book.keywords",
+    "bibliography": "citations.bibliography",
+    "csl": "citations.style",
+    "nocite": "citations.nocite",
+    "reference-section-title": "citations.bibliography_title",
     "link-citations": "citations.link",
 }
 # Keys of a defaults file honoured besides its metadata
-DEFAULTS_HONOURED = frozenset({"metadata", "metadata-file", "metadata-files", "input-file", "input-files",
-                               "bibliography", "csl"})
+DEFAULTS_HONOURED = frozenset(
+    {"metadata", "metadata-file", "metadata-files", "input-file", "input-files", "bibliography", "csl"}
+)
 # Metadata that Pandoc defines and treatypress does not use, with the reason given in the warning.
 # A chapter's front matter may carry these without an "unknown key" warning.
 IGNORED = {
     "abstract": "an abstract has no place in the booklet; write it as a chapter",
-    "toc": "the contents page is always made", "toc-title": "the contents page is always titled 'Contents'",
+    "toc": "the contents page is always made",
+    "toc-title": "the contents page is always titled 'Contents'",
     "toc-depth": "the contents lists chapters and their sections",
-    "lof": "no list of figures is made", "lot": "no list of tables is made",
-    "number-sections": "chapters are not numbered", "header-includes": "raw LaTeX or HTML is not inserted",
-    "include-before": "raw LaTeX or HTML is not inserted", "include-after": "raw LaTeX or HTML is not inserted",
-    "documentclass": "a LaTeX setting", "classoption": "a LaTeX setting", "geometry": "a LaTeX setting",
-    "papersize": "set the trim size with [pdf] page_size", "fontsize": "set type sizes in styles/css/book.css",
-    "mainfont": "set fonts in styles/css/book.css", "sansfont": "set fonts in styles/css/book.css",
-    "monofont": "set fonts in styles/css/book.css", "fontfamily": "a LaTeX setting",
-    "linestretch": "set line height in styles/css/book.css", "margin-left": "a LaTeX setting",
-    "margin-right": "a LaTeX setting", "margin-top": "a LaTeX setting", "margin-bottom": "a LaTeX setting",
-    "colorlinks": "a LaTeX setting", "linkcolor": "a LaTeX setting", "urlcolor": "a LaTeX setting",
-    "thanks": "a LaTeX title-page setting", "institute": "a Beamer setting", "keywords-sep": "not used",
-    "cover-image": "the EPUB cover is made from the title page", "css": "add styles/css/book.css instead",
-    "stylesheet": "add styles/css/book.css instead", "epub-cover-image": "the EPUB cover is made from the title page",
-    "page-progression-direction": "not used", "ibooks": "not used", "belongs-to-collection": "not used",
-    "group-position": "not used", "contributor": "not used", "creator": "use author",
-    "type": "not used", "format": "not used", "relation": "not used", "coverage": "not used",
-    "citation-abbreviations": "not supported", "link-bibliography": "DOIs and URLs are printed as in the style",
-    "notes-after-punctuation": "notes follow the style's rule", "citation-style": "use csl",
+    "lof": "no list of figures is made",
+    "lot": "no list of tables is made",
+    "number-sections": "chapters are not numbered",
+    "header-includes": "raw LaTeX or HTML is not inserted",
+    "include-before": "raw LaTeX or HTML is not inserted",
+    "include-after": "raw LaTeX or HTML is not inserted",
+    "documentclass": "a LaTeX setting",
+    "classoption": "a LaTeX setting",
+    "geometry": "a LaTeX setting",
+    "papersize": "set the trim size with [pdf] page_size",
+    "fontsize": "set type sizes in styles/css/book.css",
+    "mainfont": "set fonts in styles/css/book.css",
+    "sansfont": "set fonts in styles/css/book.css",
+    "monofont": "set fonts in styles/css/book.css",
+    "fontfamily": "a LaTeX setting",
+    "linestretch": "set line height in styles/css/book.css",
+    "margin-left": "a LaTeX setting",
+    "margin-right": "a LaTeX setting",
+    "margin-top": "a LaTeX setting",
+    "margin-bottom": "a LaTeX setting",
+    "colorlinks": "a LaTeX setting",
+    "linkcolor": "a LaTeX setting",
+    "urlcolor": "a LaTeX setting",
+    "thanks": "a LaTeX title-page setting",
+    "institute": "a Beamer setting",
+    "keywords-sep": "not used",
+    "cover-image": "the EPUB cover is made from the title page",
+    "css": "add styles/css/book.css instead",
+    "stylesheet": "add styles/css/book.css instead",
+    "epub-cover-image": "the EPUB cover is made from the title page",
+    "page-progression-direction": "not used",
+    "ibooks": "not used",
+    "belongs-to-collection": "not used",
+    "group-position": "not used",
+    "contributor": "not used",
+    "creator": "use author",
+    "type": "not used",
+    "format": "not used",
+    "relation": "not used",
+    "coverage": "not used",
+    "citation-abbreviations": "not supported",
+    "link-bibliography": "DOIs and URLs are printed as in the style",
+    "notes-after-punctuation": "notes follow the style's rule",
+    "citation-style": "use csl",
     "suppress-bibliography": "the bibliography is always printed when works are cited",
-    "references": "write the works in the .bib file", "pagetitle": "the title is used",
-    "title-prefix": "not used", "title-meta": "the title is used", "author-meta": "author is used",
-    "date-meta": "date is used", "subtitle-meta": "subtitle is used", "dir": "not used",
-    "output": "an R Markdown setting", "fontenc": "a LaTeX setting", "biblio-title": "use reference-section-title",
+    "references": "write the works in the .bib file",
+    "pagetitle": "the title is used",
+    "title-prefix": "not used",
+    "title-meta": "the title is used",
+    "author-meta": "author is used",
+    "date-meta": "date is used",
+    "subtitle-meta": "subtitle is used",
+    "dir": "not used",
+    "output": "an R Markdown setting",
+    "fontenc": "a LaTeX setting",
+    "biblio-title": "use reference-section-title",
 }
 # Defaults-file keys that say how Pandoc is run, not what the book is: ignored with a warning too
 _DEFAULTS_IGNORED_REASON = "a Pandoc run option; treatypress builds every output itself"
@@ -101,15 +146,15 @@ def is_pandoc_book(root: Path) -> bool:
     if (root / SETTINGS_FILE).is_file():
         return False
     # manuscript/ without book.toml is a book.toml book that lost its settings, not a Pandoc book
-    return any((root / name).is_file() for name in (*METADATA_FILES, *DEFAULTS_FILES)) or bool(
-        _chapter_names(root))
+    return any((root / name).is_file() for name in (*METADATA_FILES, *DEFAULTS_FILES)) or bool(_chapter_names(root))
 
 
 PANDOC_KEYS = frozenset(HONOURED) | frozenset(IGNORED)
 
 
-def chapter_key_warnings(meta: Mapping[str, Any], text: str, rel: str, config: BookConfig,
-                         own: frozenset[str]) -> tuple[Diagnostic, ...]:
+def chapter_key_warnings(
+    meta: Mapping[str, Any], text: str, rel: str, config: BookConfig, own: frozenset[str]
+) -> tuple[Diagnostic, ...]:
     """Pandoc metadata in a chapter's front matter is not an unknown key: in a Pandoc book's
     first chapter the book's metadata is read (see load_pandoc_book); anywhere else a Pandoc key
     is named in a warning saying that it is ignored and why."""
@@ -120,14 +165,21 @@ def chapter_key_warnings(meta: Mapping[str, Any], text: str, rel: str, config: B
             continue
         if key in HONOURED:
             setting = HONOURED[key]
-            reason = (f"the book's {setting.split('.')[1]} is set in {config.settings_file}"
-                      if config.settings_file == SETTINGS_FILE else
-                      f"the book's metadata comes from {config.settings_file}")
+            reason = (
+                f"the book's {setting.split('.')[1]} is set in {config.settings_file}"
+                if config.settings_file == SETTINGS_FILE
+                else f"the book's metadata comes from {config.settings_file}"
+            )
         else:
             reason = IGNORED[key]
         line = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith(f"{key}:")), 0)
-        found.append(warning("pandoc-ignored", f"Pandoc metadata '{key}' in a chapter's front matter is "
-                             f"ignored: {reason}", Location(rel, line, 1 if line else 0)))
+        found.append(
+            warning(
+                "pandoc-ignored",
+                f"Pandoc metadata '{key}' in a chapter's front matter is ignored: {reason}",
+                Location(rel, line, 1 if line else 0),
+            )
+        )
     return tuple(found)
 
 
@@ -143,16 +195,22 @@ def load_pandoc_book(root: Path) -> PandocBook:
     if defaults is not None:
         for key in defaults:
             if key not in DEFAULTS_HONOURED:
-                problems.append(warning("pandoc-ignored", f"'{key}' in {defaults_rel} is ignored: "
-                                        f"{_DEFAULTS_IGNORED_REASON}", _key_location(root, defaults_rel, key)))
+                problems.append(
+                    warning(
+                        "pandoc-ignored",
+                        f"'{key}' in {defaults_rel} is ignored: {_DEFAULTS_IGNORED_REASON}",
+                        _key_location(root, defaults_rel, key),
+                    )
+                )
         inputs = _as_list(defaults.get("input-files", defaults.get("input-file")))
         if inputs:
             folder, chapters = _input_files(root, [str(i) for i in inputs], defaults_rel, problems)
             origins["contents.chapters"] = _key_location(root, defaults_rel, "input-files")
 
     # 1. metadata files, lowest precedence
-    meta_files = [str(f) for f in _as_list(defaults.get("metadata-files", defaults.get("metadata-file")))] \
-        if defaults else []
+    meta_files = (
+        [str(f) for f in _as_list(defaults.get("metadata-files", defaults.get("metadata-file")))] if defaults else []
+    )
     for name in METADATA_FILES:
         if (root / name).is_file() and name not in meta_files:
             meta_files.append(name)
@@ -181,16 +239,28 @@ def load_pandoc_book(root: Path) -> PandocBook:
     for key in merged:
         if key not in HONOURED:
             reason = IGNORED.get(key)
-            message = (f"Pandoc metadata '{key}' is ignored: {reason}" if reason
-                       else f"unknown metadata key '{key}' is ignored")
-            problems.append(warning("pandoc-ignored", message, where[key],
-                                    f"treatypress reads: {', '.join(sorted(HONOURED))}"))
+            message = (
+                f"Pandoc metadata '{key}' is ignored: {reason}"
+                if reason
+                else f"unknown metadata key '{key}' is ignored"
+            )
+            problems.append(
+                warning("pandoc-ignored", message, where[key], f"treatypress reads: {', '.join(sorted(HONOURED))}")
+            )
     config = _config(root, merged, where, folder, chapters, settings_file or SETTINGS_FILE, problems, origins)
     return PandocBook(config, origins, tuple(problems))
 
 
-def _config(root: Path, meta: dict[str, Any], where: dict[str, Location], folder: str, chapters: list[str],
-            settings_file: str, problems: list[Diagnostic], origins: dict[str, Location]) -> BookConfig | None:
+def _config(
+    root: Path,
+    meta: dict[str, Any],
+    where: dict[str, Location],
+    folder: str,
+    chapters: list[str],
+    settings_file: str,
+    problems: list[Diagnostic],
+    origins: dict[str, Location],
+) -> BookConfig | None:
     book: dict[str, Any] = {}
     citations: dict[str, Any] = {}
     for key, setting in HONOURED.items():
@@ -203,19 +273,39 @@ def _config(root: Path, meta: dict[str, Any], where: dict[str, Location], folder
         (book if table == "book" else citations)[name] = value
         origins[setting] = where[key]
     if not book.get("title"):
-        problems.append(error("config-missing-key", "the Pandoc metadata has no title",
-                              Location(settings_file), "add 'title: ...' to metadata.yaml or to the YAML "
-                              "block at the top of the first chapter"))
+        problems.append(
+            error(
+                "config-missing-key",
+                "the Pandoc metadata has no title",
+                Location(settings_file),
+                "add 'title: ...' to metadata.yaml or to the YAML block at the top of the first chapter",
+            )
+        )
     if not chapters:
-        problems.append(error("no-chapters", "no Markdown chapters at the top of the book folder",
-                              Location(folder or "."), "add chapters as 01-name.md beside metadata.yaml"))
+        problems.append(
+            error(
+                "no-chapters",
+                "no Markdown chapters at the top of the book folder",
+                Location(folder or "."),
+                "add chapters as 01-name.md beside metadata.yaml",
+            )
+        )
     if any(p.severity.value == "error" for p in problems):
         return None
     contents = Contents(chapters=tuple(chapters))
     origins.setdefault("contents.chapters", Location(f"the *.md files in {folder or 'the book folder'}, by name"))
-    return BookConfig(root=root.resolve(), book=BookSettings(**book), contents=contents, pdf=PdfSettings(),
-                      citations=CitationSettings(**citations), index=IndexSettings(), handouts=HandoutSettings(),
-                      locations=MappingProxyType(dict(origins)), chapters_dir=folder, settings_file=settings_file)
+    return BookConfig(
+        root=root.resolve(),
+        book=BookSettings(**book),
+        contents=contents,
+        pdf=PdfSettings(),
+        citations=CitationSettings(**citations),
+        index=IndexSettings(),
+        handouts=HandoutSettings(),
+        locations=MappingProxyType(dict(origins)),
+        chapters_dir=folder,
+        settings_file=settings_file,
+    )
 
 
 def _value(key: str, value: Any, at: Location, root: Path, problems: list[Diagnostic]) -> Any:
@@ -237,8 +327,14 @@ def _value(key: str, value: Any, at: Location, root: Path, problems: list[Diagno
     elif key == "bibliography":
         files = [str(f) for f in _as_list(value)]
         if len(files) > 1:
-            problems.append(warning("pandoc-bibliographies", f"only the first of {len(files)} bibliography "
-                                    f"files is read ({files[0]})", at, "merge the .bib files into one"))
+            problems.append(
+                warning(
+                    "pandoc-bibliographies",
+                    f"only the first of {len(files)} bibliography files is read ({files[0]})",
+                    at,
+                    "merge the .bib files into one",
+                )
+            )
         if files:
             return files[0]
     elif key == "csl":
@@ -252,8 +348,14 @@ def _value(key: str, value: Any, at: Location, root: Path, problems: list[Diagno
         return value.isoformat()
     elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value)
-    problems.append(error("pandoc-metadata", f"metadata '{key}' has a value treatypress cannot use: {value!r}",
-                          at, "give it as text (a list of names for author, of words for keywords)"))
+    problems.append(
+        error(
+            "pandoc-metadata",
+            f"metadata '{key}' has a value treatypress cannot use: {value!r}",
+            at,
+            "give it as text (a list of names for author, of words for keywords)",
+        )
+    )
     return None
 
 
@@ -268,8 +370,7 @@ def _csl(value: str, root: Path) -> str:
     return stem if stem in style_names() else value
 
 
-def _merge(merged: dict[str, Any], where: dict[str, Location], data: Mapping[str, Any], rel: str,
-           root: Path) -> None:
+def _merge(merged: dict[str, Any], where: dict[str, Location], data: Mapping[str, Any], rel: str, root: Path) -> None:
     for key, value in data.items():
         merged[str(key)] = value
         where[str(key)] = _key_location(root, rel, str(key))
@@ -289,20 +390,26 @@ def _chapter_names(folder: Path) -> list[str]:
 def _input_files(root: Path, inputs: list[str], rel: str, problems: list[Diagnostic]) -> tuple[str, list[str]]:
     parents = {Path(i).parent.as_posix() for i in inputs}
     if len(parents) > 1:
-        problems.append(error("pandoc-input-files", "the input-files are in more than one folder",
-                              _key_location(root, rel, "input-files"), "keep the chapters in one folder"))
+        problems.append(
+            error(
+                "pandoc-input-files",
+                "the input-files are in more than one folder",
+                _key_location(root, rel, "input-files"),
+                "keep the chapters in one folder",
+            )
+        )
         return "", []
     folder = parents.pop()
     folder = "" if folder == "." else folder
     missing = [i for i in inputs if not (root / i).is_file()]
     for name in missing:
-        problems.append(error("chapter-missing", f"input file '{name}' does not exist",
-                              _key_location(root, rel, "input-files")))
+        problems.append(
+            error("chapter-missing", f"input file '{name}' does not exist", _key_location(root, rel, "input-files"))
+        )
     return folder, [Path(i).name for i in inputs if i not in missing]
 
 
-def _read_first(root: Path, names: tuple[str, ...], problems: list[Diagnostic]
-                ) -> tuple[dict[str, Any] | None, str]:
+def _read_first(root: Path, names: tuple[str, ...], problems: list[Diagnostic]) -> tuple[dict[str, Any] | None, str]:
     for name in names:
         if (root / name).is_file():
             return _read_yaml(root, name, problems), name
@@ -324,9 +431,14 @@ def _read_yaml(root: Path, rel: str, problems: list[Diagnostic]) -> dict[str, An
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problems.append(error("pandoc-yaml", f"broken YAML: {getattr(exc, 'problem', None) or exc}",
-                              Location(rel, mark.line + 1, mark.column + 1) if mark else Location(rel),
-                              "quote values that contain ': '"))
+        problems.append(
+            error(
+                "pandoc-yaml",
+                f"broken YAML: {getattr(exc, 'problem', None) or exc}",
+                Location(rel, mark.line + 1, mark.column + 1) if mark else Location(rel),
+                "quote values that contain ': '",
+            )
+        )
         return None
     if not isinstance(data, dict):
         problems.append(error("pandoc-yaml", "the metadata must be a YAML mapping (key: value)", Location(rel, 1, 1)))

@@ -31,8 +31,14 @@ def build_time() -> datetime:
 
 def environment(styles: Styles) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(folder / "layouts") for folder in styles.folders])
-    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.globals["style_url"] = lambda name: styles.path(name).resolve().as_uri()
     env.globals["book_root"] = str(styles.root)  # for messages about the book's own layouts
     return env
@@ -45,23 +51,32 @@ class RenderedChapter:
     file: str  # EPUB file name, "" in other targets
 
 
-def render_chapters(book: ResolvedBook, target: str, asset_url: Callable[[Path], str],
-                    href: Callable[[str], str]) -> tuple[RenderedChapter, ...]:
+def render_chapters(
+    book: ResolvedBook, target: str, asset_url: Callable[[Path], str], href: Callable[[str], str]
+) -> tuple[RenderedChapter, ...]:
     context = WriterContext(book, target, asset_url, href)
-    return tuple(RenderedChapter(ch, write_chapter(context, ch), f"{ch.id}.xhtml" if target == "epub" else "")
-                 for ch in book.chapters)
+    return tuple(
+        RenderedChapter(ch, write_chapter(context, ch), f"{ch.id}.xhtml" if target == "epub" else "")
+        for ch in book.chapters
+    )
 
 
 def book_context(book: ResolvedBook) -> dict[str, Any]:
     """What every layout may use about the book."""
     settings = book.config.book
     when = build_time()
-    return {"book": settings, "config": book.config, "slug": book.config.slug,
-            "identifier": book.config.identifier, "language": settings.language,
-            "modified": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "created": when.strftime("%Y-%m-%d"),
-            "bibliography": [(key, Markup(html)) for key, html in book.bibliography],
-            "bibliography_title": book.bibliography_title,
-            "indexes": book.indexes}
+    return {
+        "book": settings,
+        "config": book.config,
+        "slug": book.config.slug,
+        "identifier": book.config.identifier,
+        "language": settings.language,
+        "modified": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": when.strftime("%Y-%m-%d"),
+        "bibliography": [(key, Markup(html)) for key, html in book.bibliography],
+        "bibliography_title": book.bibliography_title,
+        "indexes": book.indexes,
+    }
 
 
 def render(env: jinja2.Environment, layout: str, **values: Any) -> str:
@@ -89,9 +104,13 @@ def _layout_error(env: jinja2.Environment, layout: str, exc: jinja2.TemplateErro
     if shown.startswith("/") and "/styles/layouts/" in shown:  # a built-in layout: a bug of ours
         shown = "(built-in) " + shown.split("/styles/", 1)[1]
     kind = "syntax error" if isinstance(exc, jinja2.TemplateSyntaxError) else "error"
-    return error("layout-error", f"{kind} in the layout: {exc.message or exc}", Location(shown, line),
-                 "a layout may use only the values the built-in layout of the same name uses; "
-                 "see src/treatypress/styles/layouts/")
+    return error(
+        "layout-error",
+        f"{kind} in the layout: {exc.message or exc}",
+        Location(shown, line),
+        "a layout may use only the values the built-in layout of the same name uses; "
+        "see src/treatypress/styles/layouts/",
+    )
 
 
 def safe(mapping: Mapping[str, str]) -> dict[str, Markup]:

@@ -34,8 +34,12 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
             return super().fetch(url, headers)
         parsed = urlparse(url)
         if parsed.scheme != "file":
-            self._refuse(url, "remote-resource", "is on the network; a build never reads the network",
-                         "copy the file into the book folder and use a relative path")
+            self._refuse(
+                url,
+                "remote-resource",
+                "is on the network; a build never reads the network",
+                "copy the file into the book folder and use a relative path",
+            )
         path = Path(unquote(parsed.path)).resolve()
         if not any(path.is_relative_to(folder) for folder in self.allowed):
             self._refuse(url, "outside-book", "is outside the book folder", "copy the file into the book folder")
@@ -45,10 +49,8 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
         mime, _ = mimetypes.guess_type(path.name)
         data = path.read_bytes()
         self.read[str(path)] = hashlib.sha256(data).hexdigest()
-        return URLFetcherResponse(path.as_uri(), data,
-                                  {"Content-Type": mime or "application/octet-stream"})
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": mime or "application/octet-stream"})
 
     def _refuse(self, url: str, code: str, what: str, hint: str) -> None:
-        self.refused.append(error(code, f"a style or layout asks for '{url}', which {what}",
-                                  Location("styles"), hint))
+        self.refused.append(error(code, f"a style or layout asks for '{url}', which {what}", Location("styles"), hint))
         raise ValueError(f"refused: {url}")

@@ -90,8 +90,18 @@ class Preview:
         with self.changed:
             self.pdf_state = "building"
             self.changed.notify_all()
-        command = [sys.executable, "-m", "treatypress", "build", str(self.root), "--format", "pdf",
-                   "--out", str(self.out / "pdf"), "--quiet"]
+        command = [
+            sys.executable,
+            "-m",
+            "treatypress",
+            "build",
+            str(self.root),
+            "--format",
+            "pdf",
+            "--out",
+            str(self.out / "pdf"),
+            "--quiet",
+        ]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self._pdf_process = process
         threading.Thread(target=self._await_pdf, args=(process,), daemon=True).start()
@@ -129,8 +139,10 @@ class Preview:
 
 def serve(root: Path, port: int) -> int:
     if not root.is_dir():
-        print(f"{root}: error [no-book] no such folder\n  hint: treatypress new {root} starts a book there",
-              file=sys.stderr)
+        print(
+            f"{root}: error [no-book] no such folder\n  hint: treatypress new {root} starts a book there",
+            file=sys.stderr,
+        )
         return 1
     root = root.resolve()
     out = Path(tempfile.mkdtemp(prefix="treatypress-serve-"))
@@ -138,8 +150,11 @@ def serve(root: Path, port: int) -> int:
     try:
         server = ThreadingHTTPServer((HOST, port), _handler(preview))
     except OSError as exc:
-        print(f"error [serve-port] cannot listen on {HOST}:{port}: {exc.strerror}\n"
-              "  hint: choose another port with --port N (0 picks a free one)", file=sys.stderr)
+        print(
+            f"error [serve-port] cannot listen on {HOST}:{port}: {exc.strerror}\n"
+            "  hint: choose another port with --port N (0 picks a free one)",
+            file=sys.stderr,
+        )
         shutil.rmtree(out, ignore_errors=True)
         return 1
     server.daemon_threads = True
@@ -151,8 +166,12 @@ def serve(root: Path, port: int) -> int:
     for problem in preview.problems:
         print(problem.format(), file=sys.stderr)
     preview.rebuild_pdf()
-    print(f"treatypress: serving {root} at http://{HOST}:{server.server_address[1]}/ "
-          "(the page follows your saves; Ctrl-C stops)", file=sys.stderr, flush=True)
+    print(
+        f"treatypress: serving {root} at http://{HOST}:{server.server_address[1]}/ "
+        "(the page follows your saves; Ctrl-C stops)",
+        file=sys.stderr,
+        flush=True,
+    )
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
     try:
         server.serve_forever()
@@ -188,9 +207,16 @@ class _BookFilter(DefaultFilter):
 
 def _watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> None:
     # yield_on_timeout: the first (empty) batch says the watches are in place
-    for changes in watch(preview.root, watch_filter=_BookFilter(preview.root), debounce=DEBOUNCE_MS,
-                         step=10, stop_event=stop, raise_interrupt=False, rust_timeout=READY_MS,
-                         yield_on_timeout=True):
+    for changes in watch(
+        preview.root,
+        watch_filter=_BookFilter(preview.root),
+        debounce=DEBOUNCE_MS,
+        step=10,
+        stop_event=stop,
+        raise_interrupt=False,
+        rust_timeout=READY_MS,
+        yield_on_timeout=True,
+    ):
         ready.set()
         if not changes:
             continue
@@ -216,8 +242,11 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 self._events(int(since) if since.isdigit() else None)
             elif path == "/status":
                 with preview.changed:
-                    status = {"generation": preview.generation, "pdf": preview.pdf_state,
-                              "errors": sum(p.severity is Severity.ERROR for p in preview.problems)}
+                    status = {
+                        "generation": preview.generation,
+                        "pdf": preview.pdf_state,
+                        "errors": sum(p.severity is Severity.ERROR for p in preview.problems),
+                    }
                 self._send(HTTPStatus.OK, "application/json", json.dumps(status).encode())
             elif path == "/preview.pdf":
                 pdf = preview.pdf_path()
@@ -284,26 +313,37 @@ def _news(preview: Preview, seen: int, pdf: str) -> Callable[[], bool]:
     return lambda: preview.generation != seen or preview.pdf_state != pdf
 
 
-def _status_bar(problems: tuple[Diagnostic, ...], pdf_state: str, pdf_problems: str, *, shown: bool,
-                generation: int) -> str:
+def _status_bar(
+    problems: tuple[Diagnostic, ...], pdf_state: str, pdf_problems: str, *, shown: bool, generation: int
+) -> str:
     errors = [p for p in problems if p.severity is Severity.ERROR]
-    items = "".join(f"<li class='tp-{p.severity.value}'><code>{html.escape(p.format())}</code></li>"
-                    for p in problems)
+    items = "".join(f"<li class='tp-{p.severity.value}'><code>{html.escape(p.format())}</code></li>" for p in problems)
     if errors:
-        verdict = ("The last save has errors; the book below is the last one that built."
-                   if shown else "The book has errors and has not built yet.")
+        verdict = (
+            "The last save has errors; the book below is the last one that built."
+            if shown
+            else "The book has errors and has not built yet."
+        )
     elif problems:
         verdict = "Built, with warnings."
     else:
         verdict = "Built."
-    pdf_text = {"building": "PDF preview: building…", "ready": "PDF preview",
-                "failed": "PDF preview: failed (see below)"}[pdf_state]
-    pdf_link = (f"<a id='tp-pdf' href='/preview.pdf' target='_blank'>{pdf_text}</a>" if pdf_state == "ready"
-                else f"<span id='tp-pdf'>{pdf_text}</span>")
+    pdf_text = {
+        "building": "PDF preview: building…",
+        "ready": "PDF preview",
+        "failed": "PDF preview: failed (see below)",
+    }[pdf_state]
+    pdf_link = (
+        f"<a id='tp-pdf' href='/preview.pdf' target='_blank'>{pdf_text}</a>"
+        if pdf_state == "ready"
+        else f"<span id='tp-pdf'>{pdf_text}</span>"
+    )
     pdf_errors = f"<pre>{html.escape(pdf_problems)}</pre>" if pdf_problems else ""
-    return (f"<aside id='treatypress-status' data-generation='{generation}' "
-            f"class='{'tp-failed' if errors else 'tp-ok'}'><p>{verdict} {pdf_link}</p>"
-            f"{'<ul>' + items + '</ul>' if items else ''}{pdf_errors}</aside>")
+    return (
+        f"<aside id='treatypress-status' data-generation='{generation}' "
+        f"class='{'tp-failed' if errors else 'tp-ok'}'><p>{verdict} {pdf_link}</p>"
+        f"{'<ul>' + items + '</ul>' if items else ''}{pdf_errors}</aside>"
+    )
 
 
 _EMPTY = "<!DOCTYPE html><html><head><meta charset='utf-8'><title>treatypress</title></head><body></body></html>"

@@ -29,7 +29,7 @@ def create_book(folder: Path, title: str | None) -> int:
         return 1
     title = (title or title_from_folder(folder)).strip()
     if not title:
-        print("error [new-title] the title is empty\n  hint: --title \"The Title\"", file=sys.stderr)
+        print('error [new-title] the title is empty\n  hint: --title "The Title"', file=sys.stderr)
         return 1
     # Copied into a sibling first and renamed, so an interrupted `new` leaves no half book
     staging = folder.with_name(f".{folder.name}.new")
@@ -45,8 +45,10 @@ def create_book(folder: Path, title: str | None) -> int:
         folder.rmdir()
     staging.rename(folder)
     print(folder)
-    print(f"treatypress: wrote the book '{title}' into {folder}/; next:\n"
-          f"  treatypress serve {folder}    # see it in a browser, updated as you save\n"
-          f"  treatypress build {folder}    # write the PDF, EPUB, web edition and handouts",
-          file=sys.stderr)
+    print(
+        f"treatypress: wrote the book '{title}' into {folder}/; next:\n"
+        f"  treatypress serve {folder}    # see it in a browser, updated as you save\n"
+        f"  treatypress build {folder}    # write the PDF, EPUB, web edition and handouts",
+        file=sys.stderr,
+    )
     return 0

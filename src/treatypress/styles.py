@@ -84,8 +84,14 @@ def check_styles(config: BookConfig) -> tuple[Diagnostic, ...]:
     for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
         rel = path.relative_to(root).as_posix()
         if not path.resolve().is_relative_to(root.resolve()):
-            problems.append(error("outside-book", f"{rel} leads outside the book folder", Location(rel),
-                                  "copy the file into styles/ instead of linking to it"))
+            problems.append(
+                error(
+                    "outside-book",
+                    f"{rel} leads outside the book folder",
+                    Location(rel),
+                    "copy the file into styles/ instead of linking to it",
+                )
+            )
         elif path.suffix == ".css" and path.is_file():
             problems.extend(_check_css(path, rel, root, config))
     return tuple(problems)
@@ -97,8 +103,12 @@ def _check_css(path: Path, rel: str, root: Path, config: BookConfig) -> Iterator
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        yield error("not-utf8", f"the file is not UTF-8 ({exc.reason} at byte {exc.start})", Location(rel),
-                    "save the file as UTF-8")
+        yield error(
+            "not-utf8",
+            f"the file is not UTF-8 ({exc.reason} at byte {exc.start})",
+            Location(rel),
+            "save the file as UTF-8",
+        )
         return
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
     refused = False
@@ -113,8 +123,12 @@ def _check_css(path: Path, rel: str, root: Path, config: BookConfig) -> Iterator
         yield from _weasyprint_ignores(path, rel, root)
     for rule in rules:
         if rule.type == "error" and path.name not in PRINT_CSS:
-            yield warning("css-syntax", f"CSS syntax error: {rule.message}",
-                          Location(rel, rule.source_line, rule.source_column), "the rule is ignored")
+            yield warning(
+                "css-syntax",
+                f"CSS syntax error: {rule.message}",
+                Location(rel, rule.source_line, rule.source_column),
+                "the rule is ignored",
+            )
         elif rule.type == "at-rule" and rule.lower_at_keyword == "page" and rel == "styles/css/book.css":
             yield from _page_size(rule, rel, config)
 
@@ -152,10 +166,17 @@ def _weasyprint_ignores(path: Path, rel: str, root: Path) -> Iterator[Diagnostic
         place = re.search(r" at (\d+):(\d+)", message)
         line, col = (int(place[1]), int(place[2])) if place else (0, 0)
         ignored = re.match(r"Ignored `(.*?)\s*` at \d+:\d+, (.*?)\.?$", message, re.DOTALL)
-        text = (f"WeasyPrint ignores `{ignored[1]}`: {ignored[2]}" if ignored
-                else "WeasyPrint: " + re.sub(r" at \d+:\d+,?", "", message).rstrip("."))
-        yield warning("css-ignored", text, Location(rel, line, col),
-                      "check the property's name and value against WeasyPrint's supported CSS")
+        text = (
+            f"WeasyPrint ignores `{ignored[1]}`: {ignored[2]}"
+            if ignored
+            else "WeasyPrint: " + re.sub(r" at \d+:\d+,?", "", message).rstrip(".")
+        )
+        yield warning(
+            "css-ignored",
+            text,
+            Location(rel, line, col),
+            "check the property's name and value against WeasyPrint's supported CSS",
+        )
 
 
 def _urls(nodes: Sequence[Any]) -> Iterator[tuple[Any, str]]:
@@ -184,8 +205,11 @@ def _url_problem(url: str, base: Path, root: Path) -> tuple[str, str, str] | Non
     if not url or url.startswith(("data:", "#")):
         return None
     if url.startswith("//") or (scheme and scheme[1].lower() != "file"):
-        return ("remote-resource", "is on the network; a build never reads the network",
-                "copy the file into the book folder and use a relative path")
+        return (
+            "remote-resource",
+            "is on the network; a build never reads the network",
+            "copy the file into the book folder and use a relative path",
+        )
     path = Path(unquote(urlparse(url).path)) if scheme else base / unquote(url.split("#")[0].split("?")[0])
     if not path.resolve().is_relative_to(root.resolve()):
         return "outside-book", "is outside the book folder", "copy the file into the book folder"
@@ -202,8 +226,9 @@ def _page_size(rule: Any, rel: str, config: BookConfig) -> Iterator[Diagnostic]:
         value = tinycss2.serialize(declaration.value).strip()
         named = {name.lower(): size for name, size in PAGE_SIZES.items()}
         if named.get(value.lower(), value) != config.page_size:
-            yield warning("css-page-size", f"{rel} sets @page {{ size: {value} }}, but [pdf] page_size "
-                          f"({config.pdf.page_size}) wins", Location(rel, declaration.source_line,
-                                                                     declaration.source_column),
-                          "set the trim size with [pdf] page_size in book.toml or --page-size, and remove "
-                          "'size' from the CSS")
+            yield warning(
+                "css-page-size",
+                f"{rel} sets @page {{ size: {value} }}, but [pdf] page_size ({config.pdf.page_size}) wins",
+                Location(rel, declaration.source_line, declaration.source_column),
+                "set the trim size with [pdf] page_size in book.toml or --page-size, and remove 'size' from the CSS",
+            )

@@ -32,15 +32,27 @@ from treatypress.bibliography.types import (
 from treatypress.diagnostics import Diagnostic, Location, error, warning
 
 __all__ = [
-    "BibEntry", "BibRecord", "Bibliography", "Citation", "CitationStyle", "CiteItem",
-    "FormattedCitations", "PlacedCitation", "format_citations", "load_bibliography", "load_style",
+    "BibEntry",
+    "BibRecord",
+    "Bibliography",
+    "Citation",
+    "CitationStyle",
+    "CiteItem",
+    "FormattedCitations",
+    "PlacedCitation",
+    "format_citations",
+    "load_bibliography",
+    "load_style",
 ]
 
 _UNCITED_LISTED = 30  # list this many uncited keys by name, then count the rest
 
 
 def load_bibliography(
-    bib_path: Path, display_path: str, wanted: Collection[str], nocite: Collection[str] = (),
+    bib_path: Path,
+    display_path: str,
+    wanted: Collection[str],
+    nocite: Collection[str] = (),
     locale: str = "en-US",
 ) -> tuple[Bibliography, tuple[Diagnostic, ...]]:
     """Read ``bib_path``, decoding only ``wanted`` keys (cited + nocite; "*" means all).
@@ -60,10 +72,15 @@ def load_bibliography(
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:  # older .bib files are Latin-1; Pandoc reads them so too
-        line = data[:exc.start].count(b"\n") + 1
-        problems.append(warning("bib-encoding", f"{display_path} is not UTF-8 (byte {data[exc.start]:#x}); "
-                                "read as Latin-1", Location(display_path, line),
-                                "save the file as UTF-8"))
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(
+            warning(
+                "bib-encoding",
+                f"{display_path} is not UTF-8 (byte {data[exc.start]:#x}); read as Latin-1",
+                Location(display_path, line),
+                "save the file as UTF-8",
+            )
+        )
         text = data.decode("latin-1")
     blocks = scan(text)
     problems += check_blocks(blocks, display_path)
@@ -74,16 +91,26 @@ def load_bibliography(
         missing = check_required(entry, display_path)
         if missing:
             problems.append(missing)
-        records[key] = BibRecord(key, entry.line, to_csl(entry, english_book=locale.lower().startswith("en")),
-                                 _skipbib(entry.fields.get("options", "")))
+        records[key] = BibRecord(
+            key,
+            entry.line,
+            to_csl(entry, english_book=locale.lower().startswith("en")),
+            _skipbib(entry.fields.get("options", "")),
+        )
     all_keys = tuple(dict.fromkeys(b.key for b in blocks if b.key))
     if "*" not in wanted:
         uncited = [k for k in all_keys if k not in set(wanted)]
         if uncited:
             shown = ", ".join(uncited[:_UNCITED_LISTED])
             more = f" and {len(uncited) - _UNCITED_LISTED} more" if len(uncited) > _UNCITED_LISTED else ""
-            problems.append(warning("bib-uncited", f"{len(uncited)} entries are never cited: {shown}{more}",
-                                    Location(display_path), "cite them, list them in nocite, or delete them"))
+            problems.append(
+                warning(
+                    "bib-uncited",
+                    f"{len(uncited)} entries are never cited: {shown}{more}",
+                    Location(display_path),
+                    "cite them, list them in nocite, or delete them",
+                )
+            )
     bib = Bibliography(display_path, records, all_keys, tuple(nocite))
     return bib, tuple(problems)
 

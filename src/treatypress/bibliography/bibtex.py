@@ -74,22 +74,38 @@ def check_blocks(blocks: list[RawEntry], display_path: str) -> list[Diagnostic]:
             continue
         body = _structure(block.text)
         if body.count("{") != body.count("}"):
-            problems.append(error("bib-malformed", f"unbalanced braces in @{block.kind} entry "
-                                  f"{block.key or '(no key)'}", where,
-                                  "every '{' needs a matching '}' before the next entry"))
+            problems.append(
+                error(
+                    "bib-malformed",
+                    f"unbalanced braces in @{block.kind} entry {block.key or '(no key)'}",
+                    where,
+                    "every '{' needs a matching '}' before the next entry",
+                )
+            )
             continue
         if block.kind not in _NON_ENTRIES and not block.key:
-            problems.append(error("bib-malformed", f"@{block.kind} entry has no citation key", where,
-                                  "write it as @book{key, field = {value}, ...}"))
+            problems.append(
+                error(
+                    "bib-malformed",
+                    f"@{block.kind} entry has no citation key",
+                    where,
+                    "write it as @book{key, field = {value}, ...}",
+                )
+            )
             continue
         swallowed = _missing_comma(block, body, display_path)
         if swallowed:
             problems.append(swallowed)
             continue
         if block.key in first_line:
-            problems.append(error("bib-duplicate", f"duplicate key '{block.key}' (lines "
-                                  f"{first_line[block.key]} and {block.line})", where,
-                                  "rename or delete one of the two entries"))
+            problems.append(
+                error(
+                    "bib-duplicate",
+                    f"duplicate key '{block.key}' (lines {first_line[block.key]} and {block.line})",
+                    where,
+                    "rename or delete one of the two entries",
+                )
+            )
         elif block.key:
             first_line[block.key] = block.line
     return problems
@@ -141,9 +157,13 @@ def _missing_comma(block: RawEntry, body: str, display_path: str) -> Diagnostic 
             continue  # inside a value: a line of text that happens to hold "name ="
         line = block.line + before.count("\n")
         col = len(before) - (before.rfind("\n") + 1)
-        return error("bib-missing-comma", f"a comma is missing before field '{match.group(1)}' in entry "
-                     f"{block.key}: the value before it would swallow it",
-                     Location(display_path, line, col), "end each field with a comma: title = {...},")
+        return error(
+            "bib-missing-comma",
+            f"a comma is missing before field '{match.group(1)}' in entry "
+            f"{block.key}: the value before it would swallow it",
+            Location(display_path, line, col),
+            "end each field with a comma: title = {...},",
+        )
     return None
 
 
@@ -162,9 +182,14 @@ def parse_selected(
     for entry in decoded.values():
         parent_key = entry.fields.get("crossref", "")
         if parent_key and parent_key not in by_key:
-            problems.append(error("bib-crossref", f"entry '{entry.key}' has crossref = {{{parent_key}}}, "
-                                  "but there is no entry with that key", Location(display_path, entry.line),
-                                  "add the parent entry, or correct or delete the crossref field"))
+            problems.append(
+                error(
+                    "bib-crossref",
+                    f"entry '{entry.key}' has crossref = {{{parent_key}}}, but there is no entry with that key",
+                    Location(display_path, entry.line),
+                    "add the parent entry, or correct or delete the crossref field",
+                )
+            )
     if parents:
         more, more_problems = _parse(blocks, [by_key[k] for k in parents if k in by_key], display_path)
         problems += more_problems
@@ -198,35 +223,56 @@ def _parse(
             name = found.name
             where = Location(display_path, block.line + found.line)
             if name in raw_fields:
-                problems.append(warning("bib-duplicate-field", f"entry '{block.key}' gives '{name}' twice; "
-                                        "the first is used, as BibTeX does", where, "delete one of them"))
+                problems.append(
+                    warning(
+                        "bib-duplicate-field",
+                        f"entry '{block.key}' gives '{name}' twice; the first is used, as BibTeX does",
+                        where,
+                        "delete one of them",
+                    )
+                )
                 continue
             raw, undefined = evaluate(found.value, strings)
             if undefined and name in PRINTED_FIELDS:
-                problems.append(error("bib-undefined-macro", f"field '{name}' of entry '{block.key}' uses "
-                                      f"'{undefined[0]}', which no @string defines", where,
-                                      f"define it with @string{{{undefined[0]} = {{...}}}}, "
-                                      "or put the value in braces"))
+                problems.append(
+                    error(
+                        "bib-undefined-macro",
+                        f"field '{name}' of entry '{block.key}' uses '{undefined[0]}', which no @string defines",
+                        where,
+                        f"define it with @string{{{undefined[0]} = {{...}}}}, or put the value in braces",
+                    )
+                )
             raw_fields[name] = raw
             fields[name] = verbatim(raw) if name in VERBATIM_FIELDS else decode(raw)
             for command in unknown_commands(raw) if name in PRINTED_FIELDS else []:
-                problems.append(warning("bib-latex-unknown", f"field '{name}' of entry '{block.key}' uses "
-                                        f"\\{command}, a LaTeX command treatypress does not know; it prints "
-                                        f"as '{command}'", where, "write out the text it stands for"))
+                problems.append(
+                    warning(
+                        "bib-latex-unknown",
+                        f"field '{name}' of entry '{block.key}' uses "
+                        f"\\{command}, a LaTeX command treatypress does not know; it prints "
+                        f"as '{command}'",
+                        where,
+                        "write out the text it stands for",
+                    )
+                )
             # braces right after a command (\v{C}) are arguments, not case protection
             protected[name] = tuple(decode(p) for p in case_protected(raw))
         decoded[block.key] = DecodedEntry(block.key, block.kind, block.line, fields, protected, raw_fields)
     return decoded, problems
 
 
-def _fields(block: RawEntry, display_path: str, problems: list[Diagnostic], *, has_key: bool = True
-            ) -> list[RawField]:
+def _fields(block: RawEntry, display_path: str, problems: list[Diagnostic], *, has_key: bool = True) -> list[RawField]:
     try:
         return read_fields(_without_comments(block.text), has_key=has_key)
     except BlockSyntaxError as exc:
-        problems.append(error("bib-malformed", f"cannot read @{block.kind} entry {block.key or '(no key)'}: {exc}",
-                              Location(display_path, block.line + exc.line),
-                              "check the braces, quotes, commas and '=' signs of this entry"))
+        problems.append(
+            error(
+                "bib-malformed",
+                f"cannot read @{block.kind} entry {block.key or '(no key)'}: {exc}",
+                Location(display_path, block.line + exc.line),
+                "check the braces, quotes, commas and '=' signs of this entry",
+            )
+        )
         return []
 
 
@@ -236,7 +282,8 @@ PRINTED_FIELDS = frozenset(
     "author editor translator bookauthor editora title subtitle maintitle mainsubtitle booktitle "
     "booksubtitle journaltitle journal shorttitle volume volumes pagetotal edition isbn issn doi url "
     "note publisher series chapter version institution organization school howpublished location "
-    "address pages number issue date year month urldate eprint eprinttype langid language type".split())
+    "address pages number issue date year month urldate eprint eprinttype langid language type".split()
+)
 
 
 # biblatex's verbatim fields: an address is printed as written ("Żeligowski's_Mutiny" keeps its
@@ -264,7 +311,7 @@ def evaluate(value: str, strings: dict[str, str]) -> tuple[str, list[str]]:
     undefined: list[str] = []
     for piece in _concatenated(value):
         piece = piece.strip()
-        if piece[:1] in "{\"" and len(piece) >= 2:
+        if piece[:1] in '{"' and len(piece) >= 2:
             parts.append(piece[1:-1])
         elif piece.isdigit():
             parts.append(piece)
@@ -302,31 +349,87 @@ def _latex() -> tuple[LatexNodes2Text, dict[str, object]]:
     """pylatexenc, taught the biblatex and logo macros a .bib file uses (as Pandoc knows them):
     \\mkbibquote{x} and \\enquote{x} are quoted, \\texttt{x} is x, \\hyphen a hyphen, \\TeX "TeX"."""
     walker_db = latexwalker.get_default_latex_context_db()
-    walker_db.add_context_category("biblatex", prepend=True, macros=[
-        macrospec.MacroSpec(name, "{") for name in ("mkbibquote", "enquote", "mkbibemph", "mkbibitalic", "emph",
-                                                     "textit", "textsl", "textbf", "noopsort",
-                                                     "mkbibbold", "bibstring", "texttt", "textsc", "url")])
+    walker_db.add_context_category(
+        "biblatex",
+        prepend=True,
+        macros=[
+            macrospec.MacroSpec(name, "{")
+            for name in (
+                "mkbibquote",
+                "enquote",
+                "mkbibemph",
+                "mkbibitalic",
+                "emph",
+                "textit",
+                "textsl",
+                "textbf",
+                "noopsort",
+                "mkbibbold",
+                "bibstring",
+                "texttt",
+                "textsc",
+                "url",
+            )
+        ],
+    )
     text_db = latex2text.get_default_latex_context_db()
-    text_db.add_context_category("biblatex", prepend=True, macros=[
-        latex2text.MacroTextSpec("mkbibquote", "\u201c%s\u201d"),
-        latex2text.MacroTextSpec("enquote", "\u201c%s\u201d"),
-        *(latex2text.MacroTextSpec(name, f"{ITALIC[0]}%s{ITALIC[1]}")
-          for name in ("emph", "textit", "textsl", "mkbibemph", "mkbibitalic")),
-        *(latex2text.MacroTextSpec(name, f"{BOLD[0]}%s{BOLD[1]}") for name in ("textbf", "mkbibbold")),
-        *(latex2text.MacroTextSpec(name, "%s") for name in ("bibstring", "texttt", "textsc", "url")),
-        latex2text.MacroTextSpec("hyphen", "-"), latex2text.MacroTextSpec("slash", "/"),
-        latex2text.MacroTextSpec("noopsort", ""),  # the classic sort-key trick: prints nothing
-        # font switches ({\\em x}) and no-ops print nothing; their group's text stays
-        *(latex2text.MacroTextSpec(name, "") for name in (
-            "em", "it", "bf", "sl", "sc", "rm", "sf", "tt", "up", "md", "itshape", "bfseries", "slshape",
-            "scshape", "upshape", "mdseries", "rmfamily", "sffamily", "ttfamily", "normalfont", "relax",
-            "protect", "nobreak", "unskip", "null", "/")),
-        *(latex2text.MacroTextSpec(name, name) for name in ("TeX", "LaTeX", "BibTeX", "XeTeX", "LuaTeX",
-                                                              "METAFONT", "ConTeXt")),
-        latex2text.MacroTextSpec("LaTeXe", "LaTeX2e"),
-    ])
-    return LatexNodes2Text(latex_context=text_db, math_mode="text", strict_latex_spaces=True), \
-        {"latex_context": walker_db}
+    text_db.add_context_category(
+        "biblatex",
+        prepend=True,
+        macros=[
+            latex2text.MacroTextSpec("mkbibquote", "\u201c%s\u201d"),
+            latex2text.MacroTextSpec("enquote", "\u201c%s\u201d"),
+            *(
+                latex2text.MacroTextSpec(name, f"{ITALIC[0]}%s{ITALIC[1]}")
+                for name in ("emph", "textit", "textsl", "mkbibemph", "mkbibitalic")
+            ),
+            *(latex2text.MacroTextSpec(name, f"{BOLD[0]}%s{BOLD[1]}") for name in ("textbf", "mkbibbold")),
+            *(latex2text.MacroTextSpec(name, "%s") for name in ("bibstring", "texttt", "textsc", "url")),
+            latex2text.MacroTextSpec("hyphen", "-"),
+            latex2text.MacroTextSpec("slash", "/"),
+            latex2text.MacroTextSpec("noopsort", ""),  # the classic sort-key trick: prints nothing
+            # font switches ({\\em x}) and no-ops print nothing; their group's text stays
+            *(
+                latex2text.MacroTextSpec(name, "")
+                for name in (
+                    "em",
+                    "it",
+                    "bf",
+                    "sl",
+                    "sc",
+                    "rm",
+                    "sf",
+                    "tt",
+                    "up",
+                    "md",
+                    "itshape",
+                    "bfseries",
+                    "slshape",
+                    "scshape",
+                    "upshape",
+                    "mdseries",
+                    "rmfamily",
+                    "sffamily",
+                    "ttfamily",
+                    "normalfont",
+                    "relax",
+                    "protect",
+                    "nobreak",
+                    "unskip",
+                    "null",
+                    "/",
+                )
+            ),
+            *(
+                latex2text.MacroTextSpec(name, name)
+                for name in ("TeX", "LaTeX", "BibTeX", "XeTeX", "LuaTeX", "METAFONT", "ConTeXt")
+            ),
+            latex2text.MacroTextSpec("LaTeXe", "LaTeX2e"),
+        ],
+    )
+    return LatexNodes2Text(latex_context=text_db, math_mode="text", strict_latex_spaces=True), {
+        "latex_context": walker_db
+    }
 
 
 _LATEX, _WALKER = _latex()
@@ -337,8 +440,11 @@ def unknown_commands(raw: str) -> list[str]:
     """The LaTeX commands of a value that decoding does not know (a file's own \\MF, \\emdash)."""
     if "\\" not in raw:
         return []
-    return [name for name in dict.fromkeys(m.group(1) for m in _COMMAND.finditer(raw))
-            if _LATEX.latex_context.get_macro_spec(name) is None]
+    return [
+        name
+        for name in dict.fromkeys(m.group(1) for m in _COMMAND.finditer(raw))
+        if _LATEX.latex_context.get_macro_spec(name) is None
+    ]
 
 
 _PLAIN = re.compile(r"(?:[^\\{}~$%`'-]|'(?!'))*")  # no LaTeX that decoding would change
@@ -358,7 +464,7 @@ def case_protected(raw: str) -> list[str]:
         elif char == "}" and (i == 0 or raw[i - 1] != "\\") and depth:
             depth -= 1
             if depth == 0 and not re.search(r"\\(?:[a-zA-Z]+|[^a-zA-Z\s])\s*$", raw[:start]):
-                inner = raw[start + 1:i]
+                inner = raw[start + 1 : i]
                 if not inner.startswith("\\") or " " in inner.strip():  # {\L} is a letter, not a word
                     found.append(inner)
     return found
@@ -384,8 +490,7 @@ def _inherit(child: DecodedEntry, parent: DecodedEntry) -> DecodedEntry:
         target = "booktitle" if name == "title" else "booksubtitle" if name == "subtitle" else name
         if target not in fields and name not in ("crossref", "ids"):
             fields[target] = value
-    protected = {**{("booktitle" if k == "title" else k): v for k, v in parent.protected.items()},
-                 **child.protected}
+    protected = {**{("booktitle" if k == "title" else k): v for k, v in parent.protected.items()}, **child.protected}
     raw = dict(child.raw)
     for name, value in parent.raw.items():
         target = "booktitle" if name == "title" else "booksubtitle" if name == "subtitle" else name
@@ -412,11 +517,17 @@ def check_required(entry: DecodedEntry, display_path: str) -> Diagnostic | None:
     # A field the source itself does not give (an anonymous or undated work) can be declared
     # knowingly absent with ``incomplete = {author, date}``; BibTeX and Pandoc ignore the field.
     known = {name.strip() for name in str(entry.fields.get("incomplete", "")).split(",")}
-    missing = [" or ".join(names) for names in REQUIRED.get(entry.kind, ((("title",),)))
-               if not any(entry.fields.get(n) for n in names) and not known.intersection(names)]
+    missing = [
+        " or ".join(names)
+        for names in REQUIRED.get(entry.kind, ((("title",),)))
+        if not any(entry.fields.get(n) for n in names) and not known.intersection(names)
+    ]
     if not missing:
         return None
-    return warning("bib-missing-field", f"@{entry.kind} entry '{entry.key}' lacks "
-                   f"{', '.join(missing)}", Location(display_path, entry.line),
-                   "add the field, choose an entry type that does not need it, or declare it "
-                   "knowingly absent with incomplete = {field, ...}")
+    return warning(
+        "bib-missing-field",
+        f"@{entry.kind} entry '{entry.key}' lacks {', '.join(missing)}",
+        Location(display_path, entry.line),
+        "add the field, choose an entry type that does not need it, or declare it "
+        "knowingly absent with incomplete = {field, ...}",
+    )

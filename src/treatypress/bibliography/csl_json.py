@@ -17,33 +17,87 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts
 from treatypress.bibliography.bibtex import BOLD, ITALIC, DecodedEntry, decode
 
 TYPES = {  # Pandoc's biblatex reader's table (getTypeAndGenre)
-    "article": "article-journal", "book": "book", "booklet": "pamphlet", "bookinbook": "chapter",
-    "collection": "book", "dataset": "dataset", "electronic": "webpage", "inbook": "chapter",
-    "incollection": "chapter", "inreference": "entry-encyclopedia", "inproceedings": "paper-conference",
-    "manual": "book", "mastersthesis": "thesis", "misc": "", "mvbook": "book", "mvcollection": "book",
-    "mvproceedings": "book", "mvreference": "book", "online": "webpage", "patent": "patent",
-    "periodical": "article-journal", "phdthesis": "thesis", "proceedings": "book", "reference": "book",
-    "report": "report", "software": "book", "suppbook": "chapter", "suppcollection": "chapter",
-    "suppperiodical": "article-journal", "techreport": "report", "thesis": "thesis",
-    "unpublished": "manuscript", "www": "webpage", "artwork": "graphic", "audio": "song",
-    "commentary": "book", "image": "graphic", "jurisdiction": "legal_case", "legislation": "legislation",
-    "legal": "treaty", "letter": "personal_communication", "movie": "motion_picture", "music": "song",
-    "performance": "speech", "review": "review", "standard": "legislation", "video": "motion_picture",
-    "data": "dataset", "letters": "personal_communication", "newsarticle": "article-newspaper",
+    "article": "article-journal",
+    "book": "book",
+    "booklet": "pamphlet",
+    "bookinbook": "chapter",
+    "collection": "book",
+    "dataset": "dataset",
+    "electronic": "webpage",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inreference": "entry-encyclopedia",
+    "inproceedings": "paper-conference",
+    "manual": "book",
+    "mastersthesis": "thesis",
+    "misc": "",
+    "mvbook": "book",
+    "mvcollection": "book",
+    "mvproceedings": "book",
+    "mvreference": "book",
+    "online": "webpage",
+    "patent": "patent",
+    "periodical": "article-journal",
+    "phdthesis": "thesis",
+    "proceedings": "book",
+    "reference": "book",
+    "report": "report",
+    "software": "book",
+    "suppbook": "chapter",
+    "suppcollection": "chapter",
+    "suppperiodical": "article-journal",
+    "techreport": "report",
+    "thesis": "thesis",
+    "unpublished": "manuscript",
+    "www": "webpage",
+    "artwork": "graphic",
+    "audio": "song",
+    "commentary": "book",
+    "image": "graphic",
+    "jurisdiction": "legal_case",
+    "legislation": "legislation",
+    "legal": "treaty",
+    "letter": "personal_communication",
+    "movie": "motion_picture",
+    "music": "song",
+    "performance": "speech",
+    "review": "review",
+    "standard": "legislation",
+    "video": "motion_picture",
+    "data": "dataset",
+    "letters": "personal_communication",
+    "newsarticle": "article-newspaper",
 }
 # biblatex localisation keys that databases use in "type" (English strings, as Pandoc resolves them)
 GENRES = {
-    "phdthesis": "PhD thesis", "mathesis": "Master’s thesis", "candthesis": "Candidate thesis",
-    "techreport": "technical report", "resreport": "research report", "software": "computer software",
-    "datacd": "CD-ROM", "audiocd": "audio CD", "patent": "patent", "patentde": "German patent",
-    "patenteu": "European patent", "patentfr": "French patent", "patentuk": "British patent",
-    "patentus": "U.S. patent", "patreq": "patent request", "patreqde": "German patent request",
-    "patreqeu": "European patent request", "patreqfr": "French patent request",
-    "patrequk": "British patent request", "patrequs": "U.S. patent request",
+    "phdthesis": "PhD thesis",
+    "mathesis": "Master’s thesis",
+    "candthesis": "Candidate thesis",
+    "techreport": "technical report",
+    "resreport": "research report",
+    "software": "computer software",
+    "datacd": "CD-ROM",
+    "audiocd": "audio CD",
+    "patent": "patent",
+    "patentde": "German patent",
+    "patenteu": "European patent",
+    "patentfr": "French patent",
+    "patentuk": "British patent",
+    "patentus": "U.S. patent",
+    "patreq": "patent request",
+    "patreqde": "German patent request",
+    "patreqeu": "European patent request",
+    "patreqfr": "French patent request",
+    "patrequk": "British patent request",
+    "patrequs": "U.S. patent request",
 }
 # babel/polyglossia language names -> IETF tags: Pandoc's own table (toIETF), so that an item's
 # language, and with it title casing, is what Pandoc decides; a name not listed stays as it is
-LANGUAGES: dict[str, str] = dict(zip(*[iter("""
+LANGUAGES: dict[str, str] = dict(
+    zip(
+        *[
+            iter(
+                """
 english en-US usenglish en-US american en-US british en-GB ukenglish en-GB canadian en-US
 australian en-GB newzealand en-GB afrikaans af-ZA arabic ar basque eu bulgarian bg-BG catalan ca-AD
 croatian hr-HR czech cs-CZ danish da-DK dutch nl-NL estonian et-EE finnish fi-FI canadien fr-CA acadian fr-CA
@@ -53,29 +107,67 @@ latvian lv-LV lithuanian lt-LT magyar hu-HU mongolian mn-MN norsk nb-NO nynorsk 
 polish pl-PL brazil pt-BR brazilian pt-BR portugues pt-PT portuguese pt-PT romanian ro-RO russian ru-RU
 serbian sr-RS serbianc sr-RS slovak sk-SK slovene sl-SL spanish es-ES swedish sv-SE thai th-TH
 turkish tr-TR ukrainian uk-UA vietnamese vi-VN latin la
-""".split())] * 2))
-MONTHS = {m: i + 1 for i, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split())}
+""".split()
+            )
+        ]
+        * 2
+    )
+)
+MONTHS = {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())}
 _TEXT = {  # biblatex field -> CSL variable, when they map one to one
-    "volume": "volume", "volumes": "number-of-volumes", "pagetotal": "number-of-pages",
-    "edition": "edition", "isbn": "ISBN", "issn": "ISSN", "doi": "DOI", "url": "URL",
-    "chapter": "chapter-number", "abstract": "abstract", "version": "version",
-    "venue": "event-place", "eventtitle": "event", "origtitle": "original-title",
-    "origpublisher": "original-publisher", "library": "call-number",
+    "volume": "volume",
+    "volumes": "number-of-volumes",
+    "pagetotal": "number-of-pages",
+    "edition": "edition",
+    "isbn": "ISBN",
+    "issn": "ISSN",
+    "doi": "DOI",
+    "url": "URL",
+    "chapter": "chapter-number",
+    "abstract": "abstract",
+    "version": "version",
+    "venue": "event-place",
+    "eventtitle": "event",
+    "origtitle": "original-title",
+    "origpublisher": "original-publisher",
+    "library": "call-number",
 }
-_NAMES = {"author": "author", "editor": "editor", "translator": "translator",
-          "bookauthor": "container-author", "editora": "editor"}
+_NAMES = {
+    "author": "author",
+    "editor": "editor",
+    "translator": "translator",
+    "bookauthor": "container-author",
+    "editora": "editor",
+}
 
 
-_BOOKLIKE = {"book", "collection", "proceedings", "reference", "mvbook", "mvcollection", "mvproceedings",
-             "mvreference", "bookinbook", "inbook", "incollection", "inproceedings", "inreference",
-             "suppbook", "suppcollection"}
+_BOOKLIKE = {
+    "book",
+    "collection",
+    "proceedings",
+    "reference",
+    "mvbook",
+    "mvcollection",
+    "mvproceedings",
+    "mvreference",
+    "bookinbook",
+    "inbook",
+    "incollection",
+    "inproceedings",
+    "inreference",
+    "suppbook",
+    "suppcollection",
+}
 _ARTICLES = {"article", "periodical", "suppperiodical", "review"}
 _CHAPTERLIKE = {"inbook", "incollection", "inproceedings", "inreference", "bookinbook"}
 # biblatex localisation keys a database may use in "series" (Pandoc resolves a subset too)
 _KEYS = {"newseries": "new series", "oldseries": "old series"}
-_EPRINTS = {"arxiv": "https://arxiv.org/abs/", "jstor": "https://www.jstor.org/stable/",
-            "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/", "googlebooks": "https://books.google.com?id="}
+_EPRINTS = {
+    "arxiv": "https://arxiv.org/abs/",
+    "jstor": "https://www.jstor.org/stable/",
+    "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/",
+    "googlebooks": "https://books.google.com?id=",
+}
 
 
 def to_csl(entry: DecodedEntry, *, english_book: bool = True) -> dict[str, Any]:
@@ -85,12 +177,17 @@ def to_csl(entry: DecodedEntry, *, english_book: bool = True) -> dict[str, Any]:
     language = _language(f)
     english = english_book and (not language or language.startswith("en"))
     item: dict[str, Any] = {"id": entry.key, "type": _type(entry)}
-    genre = GENRES.get(f.get("type", "").strip().lower(), f.get("type", "")) or \
-        {"mastersthesis": GENRES["mathesis"], "phdthesis": GENRES["phdthesis"]}.get(kind, "")
+    genre = GENRES.get(f.get("type", "").strip().lower(), f.get("type", "")) or {
+        "mastersthesis": GENRES["mathesis"],
+        "phdthesis": GENRES["phdthesis"],
+    }.get(kind, "")
     if genre:
         item["genre"] = genre
-    options = {o.split("=")[0].strip().lower(): (o.split("=") + ["true"])[1].strip().lower()
-               for o in f.get("options", "").split(",") if o.strip()}
+    options = {
+        o.split("=")[0].strip().lower(): (o.split("=") + ["true"])[1].strip().lower()
+        for o in f.get("options", "").split(",")
+        if o.strip()
+    }
     # biblatex's useprefix: "van Gennep" sorts under V (a non-dropping particle), else under G
     prefix = "non-dropping-particle" if options.get("useprefix") == "true" else "dropping-particle"
     for name, var in _NAMES.items():
@@ -101,8 +198,13 @@ def to_csl(entry: DecodedEntry, *, english_book: bool = True) -> dict[str, Any]:
     for name, var in _TEXT.items():
         if f.get(name):
             item[var] = f[name]
-    publisher = _concat(";", [f.get("howpublished", "") if n == "howpublished" else _list(entry, n)
-                              for n in ("school", "institution", "organization", "howpublished", "publisher")])
+    publisher = _concat(
+        ";",
+        [
+            f.get("howpublished", "") if n == "howpublished" else _list(entry, n)
+            for n in ("school", "institution", "organization", "howpublished", "publisher")
+        ],
+    )
     if publisher:
         item["publisher"] = publisher
     place = _list(entry, "address") or (_list(entry, "location") if kind != "patent" else "")
@@ -125,8 +227,9 @@ def to_csl(entry: DecodedEntry, *, english_book: bool = True) -> dict[str, Any]:
         series = f["series"]
         if series.isdigit():
             series = f"{_ordinal(int(series))} series"
-        item["collection-title"] = _title(_capitalised(_KEYS.get(series.strip().lower(), series)),
-                                          entry.protected.get("series", ()), english)
+        item["collection-title"] = _title(
+            _capitalised(_KEYS.get(series.strip().lower(), series)), entry.protected.get("series", ()), english
+        )
     note = _concat(".", [f.get("note", ""), f.get("addendum", "")])
     if note:
         item["note"] = note
@@ -137,8 +240,12 @@ def to_csl(entry: DecodedEntry, *, english_book: bool = True) -> dict[str, Any]:
     if f.get("keywords"):
         item["keyword"] = f["keywords"]
     _titles(entry, item, english)
-    for name, var in (("date", "issued"), ("urldate", "accessed"), ("eventdate", "event-date"),
-                      ("origdate", "original-date")):
+    for name, var in (
+        ("date", "issued"),
+        ("urldate", "accessed"),
+        ("eventdate", "event-date"),
+        ("origdate", "original-date"),
+    ):
         date = _date(f.get(name, ""))
         if date:
             item[var] = date
@@ -191,8 +298,9 @@ def _titles(entry: DecodedEntry, item: dict[str, Any], english: bool) -> None:
         volume = _joined(entry, ("title", "subtitle", "titleaddon"), english)
     else:
         title = _joined(entry, ("title", "subtitle", "titleaddon"), english)
-        volume = _joined(entry, ("booktitle", "booksubtitle", "booktitleaddon"), english) \
-            if has_main and chapterlike else ""
+        volume = (
+            _joined(entry, ("booktitle", "booksubtitle", "booktitleaddon"), english) if has_main and chapterlike else ""
+        )
     if kind == "periodical":
         container = _joined(entry, ("title", "subtitle", "titleaddon"), False)
         title = _joined(entry, ("issuetitle", "issuesubtitle"), english)
@@ -257,8 +365,15 @@ def _language(f: dict[str, str]) -> str:
     langid = f.get("langid", "").strip().lower()
     variant = f.get("langidopts", "").replace(" ", "").lower()
     if langid == "english" and variant.startswith("variant="):
-        langid = {"british": "british", "uk": "british", "american": "american", "us": "american",
-                  "usmax": "american", "australian": "australian", "newzealand": "newzealand"}.get(variant[8:], langid)
+        langid = {
+            "british": "british",
+            "uk": "british",
+            "american": "american",
+            "us": "american",
+            "usmax": "american",
+            "australian": "australian",
+            "newzealand": "newzealand",
+        }.get(variant[8:], langid)
     # Pandoc: only an en-* language (or none) is English, whose titles are stored in sentence case
     langid = langid or f.get("hyphenation", "").strip().lower()
     return LANGUAGES.get(langid, langid)
@@ -276,7 +391,7 @@ def split_names(text: str) -> list[str]:
         elif token == "}":
             depth -= 1
         elif depth == 0:
-            names.append(text[start:match.start()])
+            names.append(text[start : match.start()])
             start = match.end()
     names.append(text[start:])
     return [n.strip() for n in names if n.strip()]
@@ -322,8 +437,11 @@ def _title(text: str, protected: tuple[str, ...], english: bool) -> str:
     if not text:
         return ""
     # mark protected words so sentence casing and CSL title casing leave them alone
-    pieces = re.split("(" + "|".join(re.escape(p) for p in sorted(protected, key=len, reverse=True)) + ")",
-                      text) if protected else [text]
+    pieces = (
+        re.split("(" + "|".join(re.escape(p) for p in sorted(protected, key=len, reverse=True)) + ")", text)
+        if protected
+        else [text]
+    )
     out: list[str] = []
     first = True
     for i, piece in enumerate(pieces):
@@ -361,7 +479,7 @@ def _sentence_case(text: str, first: bool) -> tuple[str, bool]:
                 continue
             if _capitalised_word(part):
                 at = len(part) - len(part.lstrip("(["))
-                parts[n] = part[:at] + part[at].lower() + part[at + 1:]
+                parts[n] = part[:at] + part[at].lower() + part[at + 1 :]
         words[i] = "-".join(parts)
         first = False
         keep = word.endswith((":", "?", "!"))
@@ -369,7 +487,7 @@ def _sentence_case(text: str, first: bool) -> tuple[str, bool]:
 
 
 def _capitalised_word(word: str) -> bool:
-    """"Word", "(Word": a capital and then only small letters."""
+    """ "Word", "(Word": a capital and then only small letters."""
     word = word.lstrip("([")
     letters = [c for c in word if c.isalpha()]
     return bool(letters) and word[:1].isupper() and "".join(letters[1:]).islower()

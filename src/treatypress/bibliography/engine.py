@@ -24,9 +24,22 @@ from treatypress.diagnostics import Diagnostic, error, warning
 # CSL locator labels as the en-US locale spells them: Pandoc reads a locator out of the suffix
 # (``{p. 12}``) by the locale's terms, and only a labelled locator keeps its label.
 _LABEL_TERMS = {
-    "book": "bk.", "chapter": "chap.", "column": "col.", "figure": "fig.", "folio": "fol.",
-    "issue": "no.", "line": "l.", "note": "n.", "opus": "op.", "page": "p.", "paragraph": "para.",
-    "part": "pt.", "section": "sec.", "sub-verbo": "s.v.", "verse": "v.", "volume": "vol.",
+    "book": "bk.",
+    "chapter": "chap.",
+    "column": "col.",
+    "figure": "fig.",
+    "folio": "fol.",
+    "issue": "no.",
+    "line": "l.",
+    "note": "n.",
+    "opus": "op.",
+    "page": "p.",
+    "paragraph": "para.",
+    "part": "pt.",
+    "section": "sec.",
+    "sub-verbo": "s.v.",
+    "verse": "v.",
+    "volume": "vol.",
 }
 # Far past any real note: the screen copies of possible ibid. cites (see ``screen``) sit here,
 # two notes apart, so none of them is "ibid." of another or "near" a real note.
@@ -48,9 +61,16 @@ class Cited:
     is_note_style: bool = False
 
 
-def cite(items: Sequence[Mapping[str, Any]], citations: Sequence[Sequence[Mapping[str, Any]]],
-         style: str, *, notes: Sequence[int] | None = None, locale: str | None = None,
-         in_note: Sequence[bool] | None = None, screen: bool = False) -> Cited:
+def cite(
+    items: Sequence[Mapping[str, Any]],
+    citations: Sequence[Sequence[Mapping[str, Any]]],
+    style: str,
+    *,
+    notes: Sequence[int] | None = None,
+    locale: str | None = None,
+    in_note: Sequence[bool] | None = None,
+    screen: bool = False,
+) -> Cited:
     """Format ``citations`` of ``items`` (CSL-JSON) in ``style`` with Pandoc's citeproc.
 
     ``citations``: each a list of citation items, dicts with ``id`` and optionally ``locator``,
@@ -69,15 +89,28 @@ def cite(items: Sequence[Mapping[str, Any]], citations: Sequence[Sequence[Mappin
     try:
         found = find_style(style)
     except StyleNotFound as exc:
-        return Cited((), (), (error("style-unknown", str(exc), None, "use a name from the CSL "
-                                    "repository, e.g. 'chicago-notes-bibliography', or a .csl file"),))
+        return Cited(
+            (),
+            (),
+            (
+                error(
+                    "style-unknown",
+                    str(exc),
+                    None,
+                    "use a name from the CSL repository, e.g. 'chicago-notes-bibliography', or a .csl file",
+                ),
+            ),
+        )
     known = {str(item.get("id")) for item in items}
     problems: list[Diagnostic] = []
     wanted: list[list[Mapping[str, Any]]] = []
     for group in citations:
         kept = [c for c in group if str(c.get("id")) in known]
-        problems += [error("cite-unknown", f"unknown citation key '{c.get('id')}'")
-                     for c in group if str(c.get("id")) not in known]
+        problems += [
+            error("cite-unknown", f"unknown citation key '{c.get('id')}'")
+            for c in group
+            if str(c.get("id")) not in known
+        ]
         wanted.append(kept)
     count = len(wanted)
     numbers = list(notes) if notes is not None else [i + 1 for i in range(count)]
@@ -86,8 +119,14 @@ def cite(items: Sequence[Mapping[str, Any]], citations: Sequence[Sequence[Mappin
     document = _document(wanted, numbers, inside, extra, items, found, locale)
     done = run_citeproc(document, [dict(i) for i in items], found.path)
     if done.document is None:
-        problems.append(error("citeproc-failed", "Pandoc's citeproc failed: " + "; ".join(done.messages),
-                              None, "check the style file and the entries' fields"))
+        problems.append(
+            error(
+                "citeproc-failed",
+                "Pandoc's citeproc failed: " + "; ".join(done.messages),
+                None,
+                "check the style file and the entries' fields",
+            )
+        )
         return Cited(("",) * count, (), tuple(problems), is_note_style=found.is_note_style)
     problems += [warning("citeproc", m) for m in done.messages if not _known_message(m)]
     cites = _cites(done.document["blocks"])
@@ -106,22 +145,33 @@ def cite(items: Sequence[Mapping[str, Any]], citations: Sequence[Sequence[Mappin
     entries, omitted = _bibliography(done.document["blocks"])
     targets = frozenset(k for k, _ in entries)
     for key in omitted:
-        problems.append(warning("bib-omitted", f"entry '{key}' is left out of the bibliography: the style "
-                                "prints nothing for it"))
+        problems.append(
+            warning("bib-omitted", f"entry '{key}' is left out of the bibliography: the style prints nothing for it")
+        )
     return Cited(
         tuple(to_html(note) for note, _ in print_forms),
-        tuple(to_html(e) for _, e in entries), tuple(problems), tuple(k for k, _ in entries),
+        tuple(to_html(e) for _, e in entries),
+        tuple(problems),
+        tuple(k for k, _ in entries),
         tuple(to_html(author) for _, author in print_forms),
-        tuple(link_cites(to_html(note), [str(c.get("id")) for c in group], found.delimiter, targets)
-              for (note, _), group in zip(screen_forms, wanted)) if screen else (),
-        empty, tuple(omitted), found.is_note_style)
+        tuple(
+            link_cites(to_html(note), [str(c.get("id")) for c in group], found.delimiter, targets)
+            for (note, _), group in zip(screen_forms, wanted)
+        )
+        if screen
+        else (),
+        empty,
+        tuple(omitted),
+        found.is_note_style,
+    )
 
 
 def _known_message(message: str) -> bool:
     """Pandoc's warnings that :func:`cite` reports itself, in its own words."""
     # "Citation with no printed form" is cite-empty, reported at each citation's place
-    return message.startswith(("Citeproc: Bibliography entry with no printed form",
-                               "Citeproc: Citation with no printed form"))
+    return message.startswith(
+        ("Citeproc: Bibliography entry with no printed form", "Citeproc: Citation with no printed form")
+    )
 
 
 def _names(group: Sequence[Mapping[str, Any]]) -> str:
@@ -141,9 +191,15 @@ def _screen_copies(wanted: list[list[Mapping[str, Any]]]) -> list[tuple[int, lis
     return out
 
 
-def _document(wanted: list[list[Mapping[str, Any]]], numbers: list[int], inside: list[bool],
-              extra: list[tuple[int, list[Mapping[str, Any]]]], items: Sequence[Mapping[str, Any]],
-              style: StyleFile, locale: str | None) -> dict[str, Any]:
+def _document(
+    wanted: list[list[Mapping[str, Any]]],
+    numbers: list[int],
+    inside: list[bool],
+    extra: list[tuple[int, list[Mapping[str, Any]]]],
+    items: Sequence[Mapping[str, Any]],
+    style: StyleFile,
+    locale: str | None,
+) -> dict[str, Any]:
     """One paragraph: the citations in reading order, those of an author's note in its Note."""
     inlines: list[Inline] = []
     open_note: tuple[int, list[Inline]] | None = None
@@ -166,8 +222,21 @@ def _document(wanted: list[list[Mapping[str, Any]]], numbers: list[int], inside:
     for k, (index, group) in enumerate(extra):
         node = _cite_node(group, _SCREEN_NOTES + 2 * k, index)
         if inside[index]:
-            node = {"t": "Note", "c": [{"t": "Para", "c": [{"t": "Str", "c": "Note."}, {"t": "Space"}, node,
-                                                           {"t": "Space"}, {"t": "Str", "c": "end."}]}]}
+            node = {
+                "t": "Note",
+                "c": [
+                    {
+                        "t": "Para",
+                        "c": [
+                            {"t": "Str", "c": "Note."},
+                            {"t": "Space"},
+                            node,
+                            {"t": "Space"},
+                            {"t": "Str", "c": "end."},
+                        ],
+                    }
+                ],
+            }
         inlines += [{"t": "Space"}, node]
     meta: dict[str, Any] = {}
     language = locale or style.default_locale
@@ -188,11 +257,16 @@ def _cite_node(group: Sequence[Mapping[str, Any]], note: int, index: int) -> Inl
             mode = "AuthorInText"
         elif item.get("suppress-author"):
             mode = "SuppressAuthor"
-        citations.append({
-            "citationId": str(item.get("id")), "citationPrefix": from_text(str(item.get("prefix") or "")),
-            "citationSuffix": _suffix(item), "citationMode": {"t": mode},
-            "citationNoteNum": note, "citationHash": index,
-        })
+        citations.append(
+            {
+                "citationId": str(item.get("id")),
+                "citationPrefix": from_text(str(item.get("prefix") or "")),
+                "citationSuffix": _suffix(item),
+                "citationMode": {"t": mode},
+                "citationNoteNum": note,
+                "citationHash": index,
+            }
+        )
     return {"t": "Cite", "c": [citations, []]}
 
 
@@ -240,7 +314,7 @@ def _form(node: Inline, group: Sequence[Mapping[str, Any]], style: StyleFile) ->
     notes = [i for i, n in enumerate(content) if n["t"] == "Note"]
     author_only = bool(group) and bool(group[0].get("author-only"))
     if notes:  # Pandoc made a note: its text is the citation
-        before = _trim(content[:notes[0]])
+        before = _trim(content[: notes[0]])
         note = content[notes[0]]["c"]
         text = note[0]["c"] if note and note[0]["t"] in ("Para", "Plain") else []
         return (before, []) if author_only else (text, before)

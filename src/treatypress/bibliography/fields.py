@@ -61,8 +61,9 @@ def read_fields(text: str, *, has_key: bool = True) -> list[RawField]:
         if pos < len(text) and text[pos] == ",":
             pos += 1
         elif pos < len(text) and text[pos] != closing:
-            raise BlockSyntaxError(f"expected ',' or '{closing}' after the value of '{name.group(1)}'",
-                                   text.count("\n", 0, pos))
+            raise BlockSyntaxError(
+                f"expected ',' or '{closing}' after the value of '{name.group(1)}'", text.count("\n", 0, pos)
+            )
 
 
 def _skip(text: str, pos: int) -> int:

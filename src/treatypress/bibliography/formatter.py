@@ -38,16 +38,26 @@ def load_style(style: str, book_root: Path, locale: str) -> tuple[CitationStyle 
         found = find_style(str((book_root / style).resolve()) if style.endswith(".csl") else style)
     except StyleNotFound:
         if style.endswith(".csl"):
-            return None, (error("style-unknown", f"CSL style file '{style}' does not exist",
-                                Location("book.toml"), "give a path relative to the book folder"),)
-        return None, (error("style-unknown", f"unknown citation style '{style}'", Location("book.toml"),
-                            unknown_style_hint(style)),)
+            return None, (
+                error(
+                    "style-unknown",
+                    f"CSL style file '{style}' does not exist",
+                    Location("book.toml"),
+                    "give a path relative to the book folder",
+                ),
+            )
+        return None, (
+            error(
+                "style-unknown", f"unknown citation style '{style}'", Location("book.toml"), unknown_style_hint(style)
+            ),
+        )
     term = "bibliography" if found.is_note_style else "references"
     return CitationStyle(found.path, locale, found.is_note_style, term.capitalize()), ()
 
 
-def format_citations(bib: Bibliography, style: CitationStyle, cites: Sequence[PlacedCitation]
-                     ) -> tuple[FormattedCitations, FormattedCitations, tuple[Diagnostic, ...]]:
+def format_citations(
+    bib: Bibliography, style: CitationStyle, cites: Sequence[PlacedCitation]
+) -> tuple[FormattedCitations, FormattedCitations, tuple[Diagnostic, ...]]:
     """Every citation in reading order and the bibliography (cited + nocite), as printed and as
     a screen shows them (linked to the bibliography, ibid. spelled out), in one Pandoc run."""
     problems: list[Diagnostic] = []
@@ -64,32 +74,52 @@ def format_citations(bib: Bibliography, style: CitationStyle, cites: Sequence[Pl
         kept.append(items)
         groups.append([_item(i, placed.citation.author_in_text and n == 0, english) for n, i in enumerate(items)])
     wanted = _listed(bib, cites)
-    cited = cite([bib.records[k].csl for k in wanted], groups, str(style.path),
-                 notes=[p.note_number for p in cites], locale=style.locale,
-                 in_note=[p.in_note for p in cites], screen=True)
+    cited = cite(
+        [bib.records[k].csl for k in wanted],
+        groups,
+        str(style.path),
+        notes=[p.note_number for p in cites],
+        locale=style.locale,
+        in_note=[p.in_note for p in cites],
+        screen=True,
+    )
     for problem in cited.diagnostics:
         if problem.code not in ("cite-empty", "bib-omitted", "cite-unknown"):
             problems.append(problem)
     for index in cited.empty:
         first = kept[index][0]
-        problems.append(error("cite-empty", f"the citation of {', '.join(repr(i.key) for i in kept[index])} "
-                              f"prints nothing in {style.path.stem}",
-                              Location(cites[index].path, first.line, first.col),
-                              f"give the entry what the style prints: {_lacks(bib, kept[index])}"))
+        problems.append(
+            error(
+                "cite-empty",
+                f"the citation of {', '.join(repr(i.key) for i in kept[index])} prints nothing in {style.path.stem}",
+                Location(cites[index].path, first.line, first.col),
+                f"give the entry what the style prints: {_lacks(bib, kept[index])}",
+            )
+        )
     for key in cited.omitted:
         record = bib.records[key]
         if record.skip_bib:
             continue
-        problems.append(warning("bib-omitted", f"'{key}' is left out of the bibliography: {style.path.stem} "
-                                "prints no bibliography entry for this kind of work (as Pandoc)",
-                                Location(bib.display_path, record.line),
-                                "nothing to do if that is wanted; else give the entry another type"))
+        problems.append(
+            warning(
+                "bib-omitted",
+                f"'{key}' is left out of the bibliography: {style.path.stem} "
+                "prints no bibliography entry for this kind of work (as Pandoc)",
+                Location(bib.display_path, record.line),
+                "nothing to do if that is wanted; else give the entry another type",
+            )
+        )
     entries = tuple(BibEntry(k, h) for k, h in zip(cited.ids, cited.bibliography) if not bib.records[k].skip_bib)
     count = len(cites)
-    printed = FormattedCitations(cited.citations[:count] or ("",) * count, entries, style.bibliography_title,
-                                 cited.in_text[:count] or ("",) * count)
-    screen = FormattedCitations(cited.screen[:count] or ("",) * count, entries, style.bibliography_title,
-                                cited.in_text[:count] or ("",) * count)
+    printed = FormattedCitations(
+        cited.citations[:count] or ("",) * count,
+        entries,
+        style.bibliography_title,
+        cited.in_text[:count] or ("",) * count,
+    )
+    screen = FormattedCitations(
+        cited.screen[:count] or ("",) * count, entries, style.bibliography_title, cited.in_text[:count] or ("",) * count
+    )
     return printed, screen, tuple(problems)
 
 
@@ -121,13 +151,19 @@ def _lacks(bib: Bibliography, items: list[CiteItem]) -> str:
     """What a work that printed nothing lacks, named by the fields a citation needs."""
     needs = (("author", "editor"), ("title",), ("issued",), ("container-title",))
     csl = bib.records[items[0].key].csl
-    missing = ["an " + " or ".join(group) if group[0][0] in "aeiou" else "a " + " or ".join(group)
-               for group in needs if not any(csl.get(f) for f in group)]
+    missing = [
+        "an " + " or ".join(group) if group[0][0] in "aeiou" else "a " + " or ".join(group)
+        for group in needs
+        if not any(csl.get(f) for f in group)
+    ]
     return ", ".join(missing) or "fields the style's citation uses"
 
 
 def _unknown(key: str, bib: Bibliography, path: str, line: int, col: int) -> Diagnostic:
     close = difflib.get_close_matches(key, bib.all_keys, n=3, cutoff=0.6)
-    hint = ("did you mean " + " or ".join(f"'{k}'" for k in close) + "?") if close else \
-        f"add an entry with this key to {bib.display_path}"
+    hint = (
+        ("did you mean " + " or ".join(f"'{k}'" for k in close) + "?")
+        if close
+        else f"add an entry with this key to {bib.display_path}"
+    )
     return error("cite-unknown", f"unknown citation key '{key}'", Location(path, line, col), hint)

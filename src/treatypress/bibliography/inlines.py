@@ -108,7 +108,7 @@ def from_text(text: str) -> list[Inline]:
     pattern = re.compile(r'"(?P<dq>[^"]+)"|\*(?P<em>[^*]+)\*|(?<!\w)_(?P<em2>[^_]+)_(?!\w)')
     pos = 0
     for match in pattern.finditer(text):
-        out += _words(text[pos:match.start()])
+        out += _words(text[pos : match.start()])
         if match.group("dq") is not None:
             out.append({"t": "Quoted", "c": [{"t": "DoubleQuote"}, from_text(match.group("dq"))]})
         else:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from html import escape
 
 _URL_LINK = re.compile(r'(<a class="url" href="[^"]*">.*?</a>)', re.DOTALL)
-_EDGES = re.compile(r'^([\s(\[]*)(.*?)([\s.,;:)\]]*)$', re.DOTALL)
+_EDGES = re.compile(r"^([\s(\[]*)(.*?)([\s.,;:)\]]*)$", re.DOTALL)
 
 
 def link_cites(html: str, keys: Sequence[str], delimiter: str, targets: frozenset[str]) -> str:

@@ -53,8 +53,12 @@ def run_citeproc(document: dict[str, Any], references: list[dict[str, Any]], sty
         return PandocRun(None, ("pandoc was not found: install the pypandoc-binary package",))
     # The same input gives the same output: `treatypress serve` rebuilds after every save, and
     # most saves change no citation, so the last few runs are kept (a run costs ~0.3-0.5 s)
-    key = (json.dumps(document, sort_keys=True, ensure_ascii=False),
-           json.dumps(references, sort_keys=True, ensure_ascii=False), str(style), style.read_bytes())
+    key = (
+        json.dumps(document, sort_keys=True, ensure_ascii=False),
+        json.dumps(references, sort_keys=True, ensure_ascii=False),
+        str(style),
+        style.read_bytes(),
+    )
     if key not in _RUNS:
         done_run = _run(executable, document, references, style)
         if done_run.document is None:
@@ -76,14 +80,33 @@ def _run(executable: str, document: dict[str, Any], references: list[dict[str, A
             refs = Path(folder) / "references.json"
             refs.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
             # no user data directory and no network: the style and references are local files
-            command = [executable, "--data-dir", folder, "-f", "json", "-t", "json", "--citeproc",
-                       "--csl", str(style), "--bibliography", str(refs)]
-            done = subprocess.run(command, input=json.dumps(document, ensure_ascii=False).encode("utf-8"),
-                                  capture_output=True, check=False)
+            command = [
+                executable,
+                "--data-dir",
+                folder,
+                "-f",
+                "json",
+                "-t",
+                "json",
+                "--citeproc",
+                "--csl",
+                str(style),
+                "--bibliography",
+                str(refs),
+            ]
+            done = subprocess.run(
+                command,
+                input=json.dumps(document, ensure_ascii=False).encode("utf-8"),
+                capture_output=True,
+                check=False,
+            )
     except OSError as exc:
         return PandocRun(None, (f"cannot run pandoc (temporary folder {tempfile.gettempdir()}): {exc}",))
-    messages = tuple(line.removeprefix("[WARNING] ").strip()
-                     for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip())
+    messages = tuple(
+        line.removeprefix("[WARNING] ").strip()
+        for line in done.stderr.decode("utf-8", "replace").splitlines()
+        if line.strip()
+    )
     if done.returncode != 0:
         return PandocRun(None, messages or (f"pandoc exited with status {done.returncode}",))
     return PandocRun(json.loads(done.stdout.decode("utf-8")), messages)

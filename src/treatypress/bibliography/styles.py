@@ -66,8 +66,9 @@ def find_style(style: str) -> StyleFile:
     if not dependent.is_file():
         raise StyleNotFound(f"unknown citation style '{style}'")
     text = dependent.read_text(encoding="utf-8")
-    parent = re.search(r'<link[^>]*href="[^"]*/styles/([\w.-]+)"[^>]*rel="independent-parent"', text) or \
-        re.search(r'<link[^>]*rel="independent-parent"[^>]*href="[^"]*/styles/([\w.-]+)"', text)
+    parent = re.search(r'<link[^>]*href="[^"]*/styles/([\w.-]+)"[^>]*rel="independent-parent"', text) or re.search(
+        r'<link[^>]*rel="independent-parent"[^>]*href="[^"]*/styles/([\w.-]+)"', text
+    )
     if parent is None or not (folder / f"{parent.group(1)}.csl").is_file():
         raise StyleNotFound(f"the parent of citation style '{style}' is not in the collection")
     return _read(folder / f"{parent.group(1)}.csl", _default_locale(text))
@@ -75,11 +76,15 @@ def find_style(style: str) -> StyleFile:
 
 def _read(path: Path, locale: str) -> StyleFile:
     text = path.read_text(encoding="utf-8")
-    layout = re.search(r'<citation\b.*?<layout\b([^>]*)>', text, re.DOTALL)
+    layout = re.search(r"<citation\b.*?<layout\b([^>]*)>", text, re.DOTALL)
     delimiter = re.search(r'\bdelimiter="([^"]*)"', layout.group(1)) if layout else None
-    return StyleFile(path.resolve(), bool(re.search(r'<style[^>]*\bclass="note"', text)),
-                     locale or _default_locale(text), 'position="ibid' in text,
-                     html.unescape(delimiter.group(1)) if delimiter else "; ")
+    return StyleFile(
+        path.resolve(),
+        bool(re.search(r'<style[^>]*\bclass="note"', text)),
+        locale or _default_locale(text),
+        'position="ibid' in text,
+        html.unescape(delimiter.group(1)) if delimiter else "; ",
+    )
 
 
 def _default_locale(text: str) -> str:

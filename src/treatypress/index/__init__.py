@@ -4,9 +4,9 @@ Typical use (the Markdown stage makes the marks, the PDF target knows the pages)
 
     mark, problems = parse_mark(attrs, text, anchor, end_anchor, location)
     indexes, problems = build_indexes(marks, "lt", [IndexDef("general", "Rodyklė")])
-    pages = layout.page_map.refs(anchors_of(marks))   # where the print layout put each anchor
-    html = render_print(indexes[0], pages)            # PDF
-    xhtml = render_linked(indexes[0], pages, href)    # EPUB (pages=None for the web edition)
+    pages = layout.page_map.refs(anchors_of(marks))  # where the print layout put each anchor
+    html = render_print(indexes[0], pages)  # PDF
+    xhtml = render_linked(indexes[0], pages, href)  # EPUB (pages=None for the web edition)
 """
 
 from collections.abc import Iterable

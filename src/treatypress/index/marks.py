@@ -73,7 +73,7 @@ def parse_mark(
         return None, (
             error(
                 "index-div-heading",
-                "a marked passage needs its heading in idx=\"…\"",
+                'a marked passage needs its heading in idx="…"',
                 location,
                 hint='write ::: {idx="Heading"} instead of ::: {.idx}',
             ),

@@ -96,8 +96,7 @@ def render_print(index: Index, pages: Mapping[str, PageRef], href: Callable[[str
     """
     if not index.groups:
         return ""
-    out = [f'<section class="index" id="index-{_slug(index.name)}">',
-           f'<h1 class="index-title">{_e(index.title)}</h1>']
+    out = [f'<section class="index" id="index-{_slug(index.name)}">', f'<h1 class="index-title">{_e(index.title)}</h1>']
     for group in index.groups:
         out.append(f'<div class="{_group_class(group.kind)}">')
         out.append(f'<h2 class="index-letter">{_e(group.label)}</h2>')
@@ -113,12 +112,15 @@ def _print_run(run: PageRun, href: Callable[[str], str] | None) -> str:
     if run.first.number == run.last.number:
         return f'<a href="{_e(href(run.first_anchor))}">{_e(run.first.label)}</a>'
     # kept on one line: a range never breaks after its en dash (print.css: span.nobreak)
-    return (f'<span class="nobreak"><a href="{_e(href(run.first_anchor))}">{_e(run.first.label)}</a>\u2013'
-            f'<a href="{_e(href(run.last_anchor))}">{_e(run.last.label)}</a></span>')
+    return (
+        f'<span class="nobreak"><a href="{_e(href(run.first_anchor))}">{_e(run.first.label)}</a>\u2013'
+        f'<a href="{_e(href(run.last_anchor))}">{_e(run.last.label)}</a></span>'
+    )
 
 
-def _print_entries(entries: tuple[IndexEntry, ...], pages: Mapping[str, PageRef], level: int,
-                   href: Callable[[str], str] | None = None) -> Iterator[str]:
+def _print_entries(
+    entries: tuple[IndexEntry, ...], pages: Mapping[str, PageRef], level: int, href: Callable[[str], str] | None = None
+) -> Iterator[str]:
     extra = " index-subentries" if level > 1 else ""
     yield f'<ul class="index-entries{extra}">'
     for entry in entries:

@@ -64,15 +64,18 @@ def make_parser(language: str) -> MarkdownIt:
 def _quotes(language: str) -> str:
     data = icu.LocaleData(language.split("-")[0])
     kinds = icu.ULocaleDataDelimiterType
-    return "".join(data.getDelimiter(k) for k in (kinds.QUOTATION_START, kinds.QUOTATION_END,
-                                                  kinds.ALT_QUOTATION_START, kinds.ALT_QUOTATION_END))
+    return "".join(
+        data.getDelimiter(k)
+        for k in (kinds.QUOTATION_START, kinds.QUOTATION_END, kinds.ALT_QUOTATION_START, kinds.ALT_QUOTATION_END)
+    )
 
 
 def typeset_plain(text: str, language: str) -> str:
     """A plain string (a title from front matter) with the same quotes and dashes as the text."""
     tokens = make_parser(language).parseInline(text)
-    return "".join(child.content for token in tokens for child in token.children or ()
-                   if child.type in ("text", "code_inline"))
+    return "".join(
+        child.content for token in tokens for child in token.children or () if child.type in ("text", "code_inline")
+    )
 
 
 def parse_chapter(source: ChapterSource, language: str) -> ParsedChapter:
@@ -87,6 +90,12 @@ def parse_chapter(source: ChapterSource, language: str) -> ParsedChapter:
         if line < 0:  # an inline note's tokens carry no line: the first line that shows the text
             line = next((n for n, text in enumerate(lines) if refusal.needle and refusal.needle in text), -1)
         col = lines[line].find(refusal.needle) + 1 if 0 <= line < len(lines) and refusal.needle else 0
-        problems.append(error(refusal.code, refusal.message, Location(source.rel, line + 1 if line >= 0 else 0,
-                                                                      max(col, 1) if line >= 0 else 0), refusal.hint))
+        problems.append(
+            error(
+                refusal.code,
+                refusal.message,
+                Location(source.rel, line + 1 if line >= 0 else 0, max(col, 1) if line >= 0 else 0),
+                refusal.hint,
+            )
+        )
     return ParsedChapter(source, tuple(tokens), footnotes.get("list", {}), unused, tuple(problems))

@@ -27,7 +27,7 @@ def _captions(state: StateCore) -> None:
         token = tokens[index]
         if token.type == "table_open":
             close = next(i for i in range(index, len(tokens)) if tokens[i].type == "table_close")
-            after = tokens[close + 1: close + 4]
+            after = tokens[close + 1 : close + 4]
             if len(after) == 3 and after[0].type == "paragraph_open" and _CAPTION.match(after[1].content):
                 inline = after[1]
                 first = inline.children[0] if inline.children else None
@@ -36,8 +36,8 @@ def _captions(state: StateCore) -> None:
                 last = inline.children[-1] if inline.children else None
                 found = _ID.search(last.content) if last is not None and last.type == "text" else None
                 if found and last is not None:
-                    last.content = last.content[:found.start()]
+                    last.content = last.content[: found.start()]
                     token.meta["id"] = found[1]
                 token.meta["caption"] = inline
-                del tokens[close + 1: close + 4]
+                del tokens[close + 1 : close + 4]
         index += 1

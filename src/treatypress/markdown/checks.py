@@ -49,12 +49,17 @@ def _footnote_definitions(state: StateCore) -> None:
         if token.type != "footnote_reference_open":
             continue
         label = token.meta["label"]
-        line = next((t.map[0] for t in tokens[position + 1:] if t.map), -1)
+        line = next((t.map[0] for t in tokens[position + 1 :] if t.map), -1)
         if label in first:
-            refusals(state.env).append(Refusal(
-                line, f"[^{label}]", "footnote-duplicate",
-                f"footnote [^{label}] is defined twice (first at line {first[label] + 1})",
-                "give each note its own label"))
+            refusals(state.env).append(
+                Refusal(
+                    line,
+                    f"[^{label}]",
+                    "footnote-duplicate",
+                    f"footnote [^{label}] is defined twice (first at line {first[label] + 1})",
+                    "give each note its own label",
+                )
+            )
         else:
             first[label] = line
 
@@ -75,8 +80,15 @@ def _checks(state: StateCore) -> None:
             fence = _FENCE.match(lines[end]) if end < len(lines) and end not in closing_lines else None
             closing_lines.add(end)
             if fence is None or len(fence[1]) < len(token.markup):
-                found.append(Refusal(line, token.markup, "div-unclosed", "this fenced div is never closed",
-                                     f"close it with a line '{token.markup}' where it ends"))
+                found.append(
+                    Refusal(
+                        line,
+                        token.markup,
+                        "div-unclosed",
+                        "this fenced div is never closed",
+                        f"close it with a line '{token.markup}' where it ends",
+                    )
+                )
         elif token.type == "inline":
             paragraph = Balance()
             depth = deepest = 0
@@ -91,18 +103,39 @@ def _checks(state: StateCore) -> None:
             unclosed(paragraph, found)
             if token.level + deepest > MAX_DEPTH and not too_deep:
                 too_deep = True
-                found.append(Refusal(line, "", "markdown-too-deep", f"the text nests {token.level + deepest} "
-                                     f"levels deep (quotes, lists, emphasis, spans); at most {MAX_DEPTH} are allowed",
-                                     "check for unmatched * or _ markers, or flatten the structure"))
+                found.append(
+                    Refusal(
+                        line,
+                        "",
+                        "markdown-too-deep",
+                        f"the text nests {token.level + deepest} "
+                        f"levels deep (quotes, lists, emphasis, spans); at most {MAX_DEPTH} are allowed",
+                        "check for unmatched * or _ markers, or flatten the structure",
+                    )
+                )
         if token.level > MAX_DEPTH and not too_deep:
             too_deep = True
-            found.append(Refusal(line, "", "markdown-too-deep", f"the text nests more than {MAX_DEPTH} levels deep "
-                                 "(quotes, lists, divs)", "flatten the structure"))
+            found.append(
+                Refusal(
+                    line,
+                    "",
+                    "markdown-too-deep",
+                    f"the text nests more than {MAX_DEPTH} levels deep (quotes, lists, divs)",
+                    "flatten the structure",
+                )
+            )
     unclosed(chapter, found)
 
 
 def _check_link(href: str, line: int, found: list[Refusal]) -> None:
     scheme = _SCHEME.match(href)
     if scheme and scheme[1].lower() not in LINK_SCHEMES:
-        found.append(Refusal(line, f"{scheme[1]}:", "link-scheme", f"a link to '{href[:60]}' is not allowed",
-                             "links go to http:, https:, mailto:, a #fragment or a relative address"))
+        found.append(
+            Refusal(
+                line,
+                f"{scheme[1]}:",
+                "link-scheme",
+                f"a link to '{href[:60]}' is not allowed",
+                "links go to http:, https:, mailto:, a #fragment or a relative address",
+            )
+        )

@@ -64,6 +64,7 @@ _LOCATOR_RE = re.compile(
     re.S,
 )
 
+
 def citations_plugin(md: MarkdownIt) -> None:
     """Add Pandoc citations. Put it after footnote_plugin and attrs_plugin when those are used."""
     md.inline.ruler.before("link", "citation_bracketed", _bracketed)
@@ -227,8 +228,9 @@ def _in_text(state: StateInline, silent: bool) -> bool:
     if not silent:
         line, col = _position(state, start)
         written = ", " + inner.strip().lstrip(", ") if locator or suffix else ""
-        item = CiteItem(key.strip(), suffix=suffix, locator=locator, label=label, written_suffix=written,
-                        line=line, col=col)
+        item = CiteItem(
+            key.strip(), suffix=suffix, locator=locator, label=label, written_suffix=written, line=line, col=col
+        )
         _push(state, Citation((item,), author_in_text=True), src[start:end])
     state.pos = end
     return True

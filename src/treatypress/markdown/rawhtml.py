@@ -24,17 +24,76 @@ import nh3
 
 from ..config import language_tag
 
-INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd",
-                    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr"})
-BLOCK = frozenset({"address", "blockquote", "caption", "col", "colgroup", "dd", "div", "dl", "dt", "figcaption",
-                   "figure", "hr", "li", "ol", "p", "pre", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
-                   "ul"})
+INLINE = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "br",
+        "cite",
+        "code",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+    }
+)
+BLOCK = frozenset(
+    {
+        "address",
+        "blockquote",
+        "caption",
+        "col",
+        "colgroup",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "hr",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
 ALLOWED = INLINE | BLOCK
 GLOBAL_ATTRIBUTES = frozenset({"id", "class", "lang", "dir", "title"})
 ATTRIBUTES: dict[str, frozenset[str]] = {
-    "a": frozenset({"href"}), "ol": frozenset({"start", "reversed", "type"}), "li": frozenset({"value"}),
-    "td": frozenset({"colspan", "rowspan", "headers"}), "th": frozenset({"colspan", "rowspan", "headers", "scope"}),
-    "col": frozenset({"span"}), "colgroup": frozenset({"span"}), "time": frozenset({"datetime"}),
+    "a": frozenset({"href"}),
+    "ol": frozenset({"start", "reversed", "type"}),
+    "li": frozenset({"value"}),
+    "td": frozenset({"colspan", "rowspan", "headers"}),
+    "th": frozenset({"colspan", "rowspan", "headers", "scope"}),
+    "col": frozenset({"span"}),
+    "colgroup": frozenset({"span"}),
+    "time": frozenset({"datetime"}),
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 VOID = frozenset({"br", "col", "hr", "wbr"})
@@ -71,8 +130,15 @@ def _nh3(tag: str, attrs: list[tuple[str, str | None]]) -> tuple[bool, dict[str,
     if tag not in VOID:
         source += f"</{tag}>"
     attributes = {name: set(GLOBAL_ATTRIBUTES | ATTRIBUTES.get(name, frozenset())) for name in ALLOWED}
-    cleaned = nh3.clean(source, tags=set(ALLOWED), attributes=attributes, url_schemes=set(URL_SCHEMES),
-                        link_rel=None, strip_comments=True, clean_content_tags={"script", "style"})
+    cleaned = nh3.clean(
+        source,
+        tags=set(ALLOWED),
+        attributes=attributes,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+        clean_content_tags={"script", "style"},
+    )
     reader = _Events()
     reader.feed(cleaned)
     reader.close()
@@ -120,8 +186,15 @@ def sanitise(html: str, line: int, balance: Balance, refusals: list[Refusal]) ->
     """One raw HTML token: the XHTML to write in its place; refusals are appended."""
     stripped = html.lstrip()
     if stripped.startswith("<!--") and "-->" not in stripped:
-        refusals.append(Refusal(line, "<!--", "html-comment-unclosed", "this comment is never closed ('-->'), so "
-                                "it would hide the rest of the chapter", "close it with '-->'"))
+        refusals.append(
+            Refusal(
+                line,
+                "<!--",
+                "html-comment-unclosed",
+                "this comment is never closed ('-->'), so it would hide the rest of the chapter",
+                "close it with '-->'",
+            )
+        )
         return ""
     reader = _Events()
     reader.feed(html)
@@ -133,8 +206,15 @@ def sanitise(html: str, line: int, balance: Balance, refusals: list[Refusal]) ->
         elif kind == "comment":
             continue  # a note to self: in no edition
         elif kind == "other":
-            refusals.append(Refusal(line, value[:2], "html-disallowed", f"raw HTML {value[:30]!r} is not allowed",
-                                    "delete it; only elements and comments may be written as raw HTML"))
+            refusals.append(
+                Refusal(
+                    line,
+                    value[:2],
+                    "html-disallowed",
+                    f"raw HTML {value[:30]!r} is not allowed",
+                    "delete it; only elements and comments may be written as raw HTML",
+                )
+            )
         elif kind == "start":
             out.append(_start(value, attrs, line, balance, refusals))
         else:
@@ -142,24 +222,30 @@ def sanitise(html: str, line: int, balance: Balance, refusals: list[Refusal]) ->
     return "".join(out)
 
 
-def _start(tag: str, attrs: list[tuple[str, str | None]], line: int, balance: Balance,
-           refusals: list[Refusal]) -> str:
+def _start(tag: str, attrs: list[tuple[str, str | None]], line: int, balance: Balance, refusals: list[Refusal]) -> str:
     kept, kept_attrs = _nh3(tag, attrs) if tag in ALLOWED else (False, {})
     if not kept:
-        hint = ("use Markdown's image syntax ![caption](file){alt=\"...\"}, which is checked and packaged"
-                if tag in ("img", "picture", "svg") else "allowed elements: " + ", ".join(sorted(ALLOWED)))
+        hint = (
+            'use Markdown\'s image syntax ![caption](file){alt="..."}, which is checked and packaged'
+            if tag in ("img", "picture", "svg")
+            else "allowed elements: " + ", ".join(sorted(ALLOWED))
+        )
         refusals.append(Refusal(line, f"<{tag}", "html-disallowed", f"raw HTML <{tag}> is not allowed", hint))
         return ""
     for name, value in attrs:
         if name not in kept_attrs:
             allowed = sorted(GLOBAL_ATTRIBUTES | ATTRIBUTES.get(tag, frozenset()))
             if name == "href":
-                what, hint = (f"the link href={value!r} on <{tag}> is not allowed",
-                              "links go to http:, https:, mailto: or a #fragment")
+                what, hint = (
+                    f"the link href={value!r} on <{tag}> is not allowed",
+                    "links go to http:, https:, mailto: or a #fragment",
+                )
             else:
-                what, hint = (f"the attribute {name}= on <{tag}> is not allowed",
-                              f"allowed on <{tag}>: {', '.join(allowed)}" + ("; style the class in styles/css/book.css"
-                                                                              if name == "style" else ""))
+                what, hint = (
+                    f"the attribute {name}= on <{tag}> is not allowed",
+                    f"allowed on <{tag}>: {', '.join(allowed)}"
+                    + ("; style the class in styles/css/book.css" if name == "style" else ""),
+                )
             refusals.append(Refusal(line, name, "html-attribute", what, hint))
     wrong_lang = language_tag(kept_attrs["lang"]) if "lang" in kept_attrs else None
     if wrong_lang:  # the same check as a span's {lang=...} and [book] language
@@ -169,8 +255,15 @@ def _start(tag: str, attrs: list[tuple[str, str | None]], line: int, balance: Ba
         return f"<{tag}{written}/>"
     balance.open.append((tag, line, balance.depth))
     if len(balance.open) > MAX_DEPTH:
-        refusals.append(Refusal(line, f"<{tag}", "markdown-too-deep", f"raw HTML elements nest more than {MAX_DEPTH} "
-                                "deep", "flatten the markup"))
+        refusals.append(
+            Refusal(
+                line,
+                f"<{tag}",
+                "markdown-too-deep",
+                f"raw HTML elements nest more than {MAX_DEPTH} deep",
+                "flatten the markup",
+            )
+        )
     return f"<{tag}{written}>"
 
 
@@ -178,15 +271,29 @@ def _end(tag: str, line: int, balance: Balance, refusals: list[Refusal]) -> str:
     if tag in VOID:
         return ""
     if balance.open and balance.open[-1][0] == tag and balance.open[-1][2] != balance.depth:
-        refusals.append(Refusal(line, f"</{tag}", "html-unclosed", f"raw HTML </{tag}> closes across Markdown "
-                                f"emphasis, a link, a list or a quote opened after its <{tag}>",
-                                "keep Markdown markup wholly inside or wholly outside the raw element"))
+        refusals.append(
+            Refusal(
+                line,
+                f"</{tag}",
+                "html-unclosed",
+                f"raw HTML </{tag}> closes across Markdown "
+                f"emphasis, a link, a list or a quote opened after its <{tag}>",
+                "keep Markdown markup wholly inside or wholly outside the raw element",
+            )
+        )
         balance.open.pop()
         return ""
     if not balance.open or balance.open[-1][0] != tag:
         expected = f"</{balance.open[-1][0]}> was expected" if balance.open else "nothing is open"
-        refusals.append(Refusal(line, f"</{tag}", "html-unclosed", f"raw HTML </{tag}> closes nothing: {expected}",
-                                "open and close raw HTML elements in the same paragraph (inline) or chapter (block)"))
+        refusals.append(
+            Refusal(
+                line,
+                f"</{tag}",
+                "html-unclosed",
+                f"raw HTML </{tag}> closes nothing: {expected}",
+                "open and close raw HTML elements in the same paragraph (inline) or chapter (block)",
+            )
+        )
         return ""
     balance.open.pop()
     return f"</{tag}>"
@@ -195,7 +302,13 @@ def _end(tag: str, line: int, balance: Balance, refusals: list[Refusal]) -> str:
 def unclosed(balance: Balance, refusals: list[Refusal]) -> None:
     """Report the elements still open where they had to be closed, and forget them."""
     for tag, line, _ in balance.open:
-        refusals.append(Refusal(line, f"<{tag}", "html-unclosed", f"raw HTML <{tag}> is never closed",
-                                f"close it with </{tag}>: inline elements in their paragraph, "
-                                "block ones in the chapter"))
+        refusals.append(
+            Refusal(
+                line,
+                f"<{tag}",
+                "html-unclosed",
+                f"raw HTML <{tag}> is never closed",
+                f"close it with </{tag}>: inline elements in their paragraph, block ones in the chapter",
+            )
+        )
     balance.open.clear()

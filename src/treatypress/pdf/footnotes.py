@@ -148,8 +148,7 @@ def _element_id(box: Any) -> str:
     return str(element.get("id") or "")
 
 
-def _walk_body(box: Any, facts: _PageFacts, block: Any, chapter: Any,
-               split: tuple[int, int] = (2, 2)) -> None:
+def _walk_body(box: Any, facts: _PageFacts, block: Any, chapter: Any, split: tuple[int, int] = (2, 2)) -> None:
     """Collect line boxes and note calls from a page's body, depth first."""
     if isinstance(box, boxes.BlockContainerBox):
         element = getattr(box, "element", None)
@@ -159,8 +158,7 @@ def _walk_body(box: Any, facts: _PageFacts, block: Any, chapter: Any,
             if element.tag == "section":
                 chapter = element
     if isinstance(box, boxes.LineBox):
-        facts.lines.append(_Line(box.position_y, box.position_y + box.height,
-                                 block, chapter, *split))
+        facts.lines.append(_Line(box.position_y, box.position_y + box.height, block, chapter, *split))
     tag = getattr(box, "element_tag", "")
     if tag.endswith("::footnote-call") and _NOTE_ID.fullmatch(_element_id(box)):
         facts.calls.append((_element_id(box), block))
@@ -168,7 +166,7 @@ def _walk_body(box: Any, facts: _PageFacts, block: Any, chapter: Any,
     elif tag == "a" and _element_id(box).startswith(_CALL_ANCHOR_PREFIX):
         # The empty anchor right before the call: a second witness that also
         # works if a stylesheet drops the ::footnote-call box.
-        ident = "fn-" + _element_id(box)[len(_CALL_ANCHOR_PREFIX):]
+        ident = "fn-" + _element_id(box)[len(_CALL_ANCHOR_PREFIX) :]
         facts.calls.append((ident, block))
         facts.call_tops.setdefault(ident, box.position_y)
     for child in getattr(box, "children", ()):
@@ -201,16 +199,14 @@ def _page_facts(number: int, page: weasyprint.Page) -> _PageFacts:
                 spanned = facts.notes[-1][2] - facts.notes[0][1]
                 facts.area_overhead = max(0.0, child.margin_height() - spanned)
         elif not isinstance(child, boxes.MarginBox):
-            _walk_body(child, facts, getattr(child, "element", None),
-                       getattr(child, "element", None))
+            _walk_body(child, facts, getattr(child, "element", None), getattr(child, "element", None))
     return facts
 
 
 # --- the checker ---------------------------------------------------------------
 
 
-def check_footnotes(document: weasyprint.Document,
-                    expected: Sequence[str]) -> tuple[FootnoteProblem, ...]:
+def check_footnotes(document: weasyprint.Document, expected: Sequence[str]) -> tuple[FootnoteProblem, ...]:
     """Check every footnote guarantee on ``document``'s laid-out pages.
 
     ``expected`` lists the note ids (``fn-…``) in document order (see
@@ -245,24 +241,36 @@ def check_footnotes(document: weasyprint.Document,
         called = call_page.get(ident)
         where = note_pages.get(ident, [])
         if not where:
-            problems.append(FootnoteProblem(
-                "missing", ident, called, None,
-                f"footnote {ident} (called on page {called}) is on no page"))
+            problems.append(
+                FootnoteProblem(
+                    "missing", ident, called, None, f"footnote {ident} (called on page {called}) is on no page"
+                )
+            )
             continue
         start = where[0]
         continued = all(b == a + 1 for a, b in itertools.pairwise(where))
         if len(where) > 1 and not continued:
-            problems.append(FootnoteProblem(
-                "duplicate", ident, called, start,
-                f"footnote {ident} appears on pages {', '.join(map(str, where))}"))
+            problems.append(
+                FootnoteProblem(
+                    "duplicate", ident, called, start, f"footnote {ident} appears on pages {', '.join(map(str, where))}"
+                )
+            )
         if called is not None and start > called:
-            problems.append(FootnoteProblem(
-                "stray", ident, called, start,
-                f"footnote {ident} is on page {start}, its call on page {called}"))
+            problems.append(
+                FootnoteProblem(
+                    "stray", ident, called, start, f"footnote {ident} is on page {start}, its call on page {called}"
+                )
+            )
         elif called is not None and start < called:
-            problems.append(FootnoteProblem(
-                "before-call", ident, called, start,
-                f"footnote {ident} is on page {start}, before its call on page {called}"))
+            problems.append(
+                FootnoteProblem(
+                    "before-call",
+                    ident,
+                    called,
+                    start,
+                    f"footnote {ident} is on page {start}, before its call on page {called}",
+                )
+            )
 
     rank = {ident: i for i, ident in enumerate(expected)}
     highest = -1
@@ -273,19 +281,31 @@ def check_footnotes(document: weasyprint.Document,
             if ident not in rank:
                 continue
             if rank[ident] < highest:
-                problems.append(FootnoteProblem(
-                    "order", ident, call_page.get(ident), facts.number,
-                    f"footnote {ident} on page {facts.number} comes after {previous}"))
+                problems.append(
+                    FootnoteProblem(
+                        "order",
+                        ident,
+                        call_page.get(ident),
+                        facts.number,
+                        f"footnote {ident} on page {facts.number} comes after {previous}",
+                    )
+                )
             elif rank[ident] > highest:
                 highest, previous = rank[ident], ident
             if top < facts.content_top - 0.5 or top < last_text - 0.5:
-                problems.append(FootnoteProblem(
-                    "not-below-text", ident, call_page.get(ident), facts.number,
-                    f"footnote {ident} on page {facts.number} is not below the text "
-                    "(a note this long should become an endnote)"))
+                problems.append(
+                    FootnoteProblem(
+                        "not-below-text",
+                        ident,
+                        call_page.get(ident),
+                        facts.number,
+                        f"footnote {ident} on page {facts.number} is not below the text "
+                        "(a note this long should become an endnote)",
+                    )
+                )
 
     problems.extend(_half_empty_pages(pages))
-    return tuple(sorted(problems, key=lambda p: (p.note_page or p.call_page or 0)))
+    return tuple(sorted(problems, key=lambda p: p.note_page or p.call_page or 0))
 
 
 def _half_empty_pages(pages: Sequence[_PageFacts]) -> Iterator[FootnoteProblem]:
@@ -302,9 +322,13 @@ def _half_empty_pages(pages: Sequence[_PageFacts]) -> Iterator[FootnoteProblem]:
         calls = [ident for ident, block in following.calls if block is opener.block]
         if calls:
             yield FootnoteProblem(
-                "half-empty-page", calls[0], following.number, following.number,
+                "half-empty-page",
+                calls[0],
+                following.number,
+                following.number,
                 f"page {facts.number} is {fill:.0%} full because the paragraph "
-                f"holding footnote {calls[0]} moved to page {following.number}")
+                f"holding footnote {calls[0]} moved to page {following.number}",
+            )
 
 
 def _could_have_started(facts: _PageFacts, following: _PageFacts) -> bool:
@@ -319,10 +343,13 @@ def _could_have_started(facts: _PageFacts, following: _PageFacts) -> bool:
     opener = following.lines[0]
     lines = [line for line in following.lines if line.block is opener.block]
     if len(lines) >= opener.orphans + opener.widows:
-        lines = lines[:max(opener.orphans, 1)]
+        lines = lines[: max(opener.orphans, 1)]
     top, bottom = lines[0].top, lines[-1].bottom
-    called = {ident for ident, block in following.calls
-              if block is opener.block and top - 0.5 <= following.call_tops.get(ident, top) <= bottom + 0.5}
+    called = {
+        ident
+        for ident, block in following.calls
+        if block is opener.block and top - 0.5 <= following.call_tops.get(ident, top) <= bottom + 0.5
+    }
     need = bottom - top + sum(end - start for ident, start, end in following.notes if ident in called)
     if called and not facts.notes:
         need += following.area_overhead
@@ -332,9 +359,10 @@ def _could_have_started(facts: _PageFacts, following: _PageFacts) -> bool:
 def note_ids(html: weasyprint.HTML) -> tuple[str, ...]:
     """The ids of the document's ``span.footnote`` notes, in document order."""
     return tuple(
-        str(element.get("id")) for element in html.etree_element.iter()
-        if "footnote" in str(element.get("class") or "").split()
-        and _NOTE_ID.fullmatch(str(element.get("id") or "")))
+        str(element.get("id"))
+        for element in html.etree_element.iter()
+        if "footnote" in str(element.get("class") or "").split() and _NOTE_ID.fullmatch(str(element.get("id") or ""))
+    )
 
 
 # --- the WeasyPrint 70 workaround ----------------------------------------------
@@ -378,11 +406,13 @@ def layout_patch_warnings() -> tuple[Diagnostic, ...]:
 def layout_gap_warning(gap: str) -> Diagnostic:
     """The warning when the workaround is not in force, for reason ``gap``: the notes are still
     checked (a misplaced one is an error), but more of them stray, so more layouts are made."""
-    return warning("footnote-workaround-off",
-                   f"the workaround for WeasyPrint's footnote placement is not applied ({gap}): notes it moves "
-                   "off their call's page cost extra layouts, or fail the build as footnote-misplaced",
-                   hint="install the WeasyPrint version in constraints.txt (70.0), or update "
-                        "treatypress/pdf/footnotes.py for this one")
+    return warning(
+        "footnote-workaround-off",
+        f"the workaround for WeasyPrint's footnote placement is not applied ({gap}): notes it moves "
+        "off their call's page cost extra layouts, or fail the build as footnote-misplaced",
+        hint="install the WeasyPrint version in constraints.txt (70.0), or update "
+        "treatypress/pdf/footnotes.py for this one",
+    )
 
 
 def _compile_patched_line_layout() -> Any | None:
@@ -437,8 +467,9 @@ def _repair_target(document: weasyprint.Document, problem: FootnoteProblem) -> A
     if not facts.lines:
         return None
     last = facts.lines[-1]
-    before = (_page_facts(problem.call_page - 1, document.pages[problem.call_page - 2])
-              if problem.call_page > 1 else None)
+    before = (
+        _page_facts(problem.call_page - 1, document.pages[problem.call_page - 2]) if problem.call_page > 1 else None
+    )
     target = last.block
     if before is not None and any(line.block is target for line in before.lines):
         # The block began on an earlier page; a forced break would not move
@@ -503,8 +534,9 @@ def render_with_footnote_repair(
                 for target in targets:
                     changed[target] = target.get("style")
                     target.set("style", f"{target.get('style') or ''};break-before:page")
-                LOGGER.info("footnotes: %d misplaced, forcing %d page breaks, laying out again",
-                            len(problems), len(targets))
+                LOGGER.info(
+                    "footnotes: %d misplaced, forcing %d page breaks, laying out again", len(problems), len(targets)
+                )
                 layouts += 1
                 document = html.render(stylesheets=list(stylesheets), **render_options)
                 problems = check_footnotes(document, wanted)

@@ -69,9 +69,7 @@ def impose(
             for index, half in ((side.left, "left"), (side.right, "right")):
                 if index is None:
                     continue
-                rect = _placement(
-                    forms[index], half, sheet_width, sheet_height, at_fold=mode == "saddle-stitch"
-                )
+                rect = _placement(forms[index], half, sheet_width, sheet_height, at_fold=mode == "saddle-stitch")
                 _place(sheet_page, forms[index], pikepdf.Name(f"/Page{index + 1}"), rect)
         _copy_info(source, out)
         buffer = io.BytesIO()
@@ -95,10 +93,7 @@ def side_order(page_count: int, mode: ImposeMode) -> list[Side]:
         return sides
     if mode == "2-up":
         padded = page_count + page_count % 2
-        return [
-            Side(_or_blank(i, page_count), _or_blank(i + 1, page_count))
-            for i in range(0, padded, 2)
-        ]
+        return [Side(_or_blank(i, page_count), _or_blank(i + 1, page_count)) for i in range(0, padded, 2)]
     raise ValueError(f"unknown imposition mode {mode!r}; expected 'saddle-stitch' or '2-up'")
 
 
@@ -115,9 +110,7 @@ def _page_form(out: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Object:
     return out.copy_foreign(form)
 
 
-def _place(
-    sheet_page: pikepdf.Page, form: pikepdf.Object, name: pikepdf.Name, rect: pikepdf.Rectangle
-) -> None:
+def _place(sheet_page: pikepdf.Page, form: pikepdf.Object, name: pikepdf.Name, rect: pikepdf.Rectangle) -> None:
     """Draw ``form`` into ``rect`` on ``sheet_page``.
 
     Not ``Page.add_overlay``: that names the resource with ``Name.random()``, which would

@@ -93,13 +93,13 @@ def join(parts: Sequence[JoinPart], outline: Sequence[Bookmark], labels: Sequenc
             if tagged:  # read before any page is dropped or copied
                 trees.append(_read_tree(source, part.pages, offset))
             offset += int(source.trailer.Size)
-        del out.pages[parts[0].pages:]
+        del out.pages[parts[0].pages :]
         starts = [0]
         for source, part in zip(sources[1:], parts[1:], strict=True):
             starts.append(len(out.pages))
             with warnings.catch_warnings():  # pikepdf's PageCopyWarning: named destinations are merged below
                 warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-                out.pages.extend(source.pages[:part.pages])
+                out.pages.extend(source.pages[: part.pages])
         kept = {page.obj.objgen for page in out.pages}
         names: dict[str, pikepdf.Object] = {}
         for source, part in zip(sources, parts, strict=True):
@@ -124,16 +124,23 @@ def join(parts: Sequence[JoinPart], outline: Sequence[Bookmark], labels: Sequenc
                     _overlay(out, start + number, overlay.pages[number], f"/TpFolios{start + number}", marked)
         if marked is not None:
             _write_parent_tree(out, marked, names, any(tree.next_key for tree in trees))
-        out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=pikepdf.Array(
-            [item for name in sorted(names) for item in (pikepdf.String(name), names[name])])))
+        out.Root.Names = pikepdf.Dictionary(
+            Dests=pikepdf.Dictionary(
+                Names=pikepdf.Array([item for name in sorted(names) for item in (pikepdf.String(name), names[name])])
+            )
+        )
         if "/Outlines" in out.Root:
             del out.Root.Outlines
         if outline:
             out.Root.Outlines = _outlines(out, outline, None)[0]
         set_page_labels(out, labels)
         buffer = io.BytesIO()
-        out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                 fix_metadata_version=False)
+        out.save(
+            buffer,
+            deterministic_id=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            fix_metadata_version=False,
+        )
         return buffer.getvalue()
     finally:
         for pdf in reversed(opened):
@@ -184,8 +191,9 @@ def _read_tree(pdf: pikepdf.Pdf, kept: int, offset: int) -> _Tree:
         tree.pages.append(elements)
         for element in elements:
             _climb(element, document, seen, tree, offset)
-    annotations = {int(a.StructParent): a for page in pages for a in page.obj.get("/Annots", ())
-                   if "/StructParent" in a}
+    annotations = {
+        int(a.StructParent): a for page in pages for a in page.obj.get("/Annots", ()) if "/StructParent" in a
+    }
     for key in sorted(annotations):
         tree.annotations.append((annotations[key], numbers[key]))
         _climb(numbers[key], document, seen, tree, offset)
@@ -213,8 +221,9 @@ def _visit(element: pikepdf.Object, seen: set[tuple[int, int]], tree: _Tree, off
         stack.extend(_kids(current))
 
 
-def _climb(element: pikepdf.Object, document: pikepdf.Object, seen: set[tuple[int, int]], tree: _Tree,
-           offset: int) -> None:
+def _climb(
+    element: pikepdf.Object, document: pikepdf.Object, seen: set[tuple[int, int]], tree: _Tree, offset: int
+) -> None:
     """Up from an element mapped in the parent tree to the first one already seen; an element
     whose parent is /Document but that is not one of its kids is loose (a margin box)."""
     while element.objgen not in seen:
@@ -234,8 +243,9 @@ def _rename_table_ids(element: pikepdf.Object, tree: _Tree, offset: int) -> None
         element.ID = pikepdf.String(_renamed(str(element.ID), tree, offset))
     attributes = element.get("/A")
     if isinstance(attributes, pikepdf.Dictionary) and isinstance(attributes.get("/Headers"), pikepdf.Array):
-        attributes.Headers = pikepdf.Array([pikepdf.String(_renamed(str(header), tree, offset))
-                                            for header in attributes.Headers])
+        attributes.Headers = pikepdf.Array(
+            [pikepdf.String(_renamed(str(header), tree, offset)) for header in attributes.Headers]
+        )
 
 
 def _renamed(ident: str, tree: _Tree, offset: int) -> str:
@@ -266,13 +276,14 @@ def _merge_trees(out: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf], trees: Sequen
         for element in hanging:  # else copying an element copies the part's whole tree with it
             del element["/P"]
         page_lengths = [len(elements) for elements in tree.pages]
-        bundle = pikepdf.Array([*hanging, *(e for elements in tree.pages for e in elements),
-                                *(e for _, e in tree.annotations)])
+        bundle = pikepdf.Array(
+            [*hanging, *(e for elements in tree.pages for e in elements), *(e for _, e in tree.annotations)]
+        )
         copied = list(out.copy_foreign(source.make_indirect(bundle)))
-        for element in copied[:len(hanging)]:
+        for element in copied[: len(hanging)]:
             element.P = document
-        tops.extend(copied[:len(tree.tops)])
-        rest = copied[len(hanging):]
+        tops.extend(copied[: len(tree.tops)])
+        rest = copied[len(hanging) :]
         for length in page_lengths:
             marked.pages.append(rest[:length])
             rest = rest[length:]
@@ -282,8 +293,7 @@ def _merge_trees(out: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf], trees: Sequen
     return marked
 
 
-def _write_parent_tree(out: pikepdf.Pdf, marked: _Marked, names: dict[str, pikepdf.Object],
-                       next_key: bool) -> None:
+def _write_parent_tree(out: pikepdf.Pdf, marked: _Marked, names: dict[str, pikepdf.Object], next_key: bool) -> None:
     """The parent tree as WeasyPrint writes it: pages by index, then the annotations."""
     nums: list[int | pikepdf.Object] = []  # one pikepdf.Array at the end: extending one is slow
     for number, (page, elements) in enumerate(zip(out.pages, marked.pages, strict=True)):
@@ -292,8 +302,13 @@ def _write_parent_tree(out: pikepdf.Pdf, marked: _Marked, names: dict[str, pikep
     key = len(out.pages)
     for annotation, element in marked.annotations:
         if _dangling(annotation, names):  # removed from its page: its element keeps the link's text
-            element.K = pikepdf.Array([kid for kid in element.K if not (
-                isinstance(kid, pikepdf.Dictionary) and kid.get("/Obj") == annotation)])
+            element.K = pikepdf.Array(
+                [
+                    kid
+                    for kid in element.K
+                    if not (isinstance(kid, pikepdf.Dictionary) and kid.get("/Obj") == annotation)
+                ]
+            )
             continue
         annotation.StructParent = key
         nums.extend([key, element])
@@ -321,12 +336,24 @@ def _overlay(out: pikepdf.Pdf, number: int, folios: pikepdf.Page, name: str, mar
     if marked is not None:
         if any(str(op.operator) in _SHOWS_TEXT for op in pikepdf.parse_content_stream(folios.obj)):
             elements = marked.pages[number]
-            box = out.make_indirect(pikepdf.Dictionary(
-                Type=pikepdf.Name.StructElem, S=pikepdf.Name.NonStruct, K=pikepdf.Array(), Pg=page.obj,
-                P=marked.document))
-            text = out.make_indirect(pikepdf.Dictionary(
-                Type=pikepdf.Name.StructElem, S=pikepdf.Name.Span, K=pikepdf.Array([len(elements)]),
-                Pg=page.obj, P=box))
+            box = out.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructElem,
+                    S=pikepdf.Name.NonStruct,
+                    K=pikepdf.Array(),
+                    Pg=page.obj,
+                    P=marked.document,
+                )
+            )
+            text = out.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructElem,
+                    S=pikepdf.Name.Span,
+                    K=pikepdf.Array([len(elements)]),
+                    Pg=page.obj,
+                    P=box,
+                )
+            )
             box.K.append(text)
             draw = f"/Span <</MCID {len(elements)}>> BDC {draw} EMC"
             elements.append(text)
@@ -337,15 +364,17 @@ def _overlay(out: pikepdf.Pdf, number: int, folios: pikepdf.Page, name: str, mar
     page.contents_add(out.make_stream(f"\nQ\n{draw}\n".encode()), prepend=False)
 
 
-def _outlines(out: pikepdf.Pdf, marks: Sequence[Bookmark], parent: pikepdf.Object | None
-              ) -> tuple[pikepdf.Object, int]:
+def _outlines(out: pikepdf.Pdf, marks: Sequence[Bookmark], parent: pikepdf.Object | None) -> tuple[pikepdf.Object, int]:
     """WeasyPrint's ``add_outlines`` (weasyprint/pdf/anchors.py), written with pikepdf."""
     count = len(marks)
     items: list[pikepdf.Object] = []
     for mark in marks:
-        item: pikepdf.Object = out.make_indirect(pikepdf.Dictionary(
-            Title=pikepdf.String(mark.label),
-            Dest=pikepdf.Array([out.pages[mark.page].obj, pikepdf.Name.XYZ, mark.x, mark.y, 0])))
+        item: pikepdf.Object = out.make_indirect(
+            pikepdf.Dictionary(
+                Title=pikepdf.String(mark.label),
+                Dest=pikepdf.Array([out.pages[mark.page].obj, pikepdf.Name.XYZ, mark.x, mark.y, 0]),
+            )
+        )
         children, children_count = _outlines(out, mark.children, item) if mark.children else (None, 0)
         item.Count = children_count if mark.open else -children_count
         if mark.open:

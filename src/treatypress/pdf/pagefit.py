@@ -70,8 +70,11 @@ def chapter_pages(pages: Sequence[PageContent]) -> list[tuple[PageContent | None
         if page.chapter is None or "chapter" not in (page.chapter.get("class") or "").split() or not page.blocks:
             continue
         before = pages[i - 1] if i and pages[i - 1].chapter is page.chapter and pages[i - 1].blocks else None
-        after = pages[i + 1] if i + 1 < len(pages) and pages[i + 1].chapter is page.chapter \
-            and pages[i + 1].blocks else None
+        after = (
+            pages[i + 1]
+            if i + 1 < len(pages) and pages[i + 1].chapter is page.chapter and pages[i + 1].blocks
+            else None
+        )
         out.append((before, page, after))
     return out
 
@@ -81,18 +84,36 @@ def find_faults(pages: Sequence[PageContent]) -> list[PageFault]:
     last_with_text = max((p.number for p in pages if p.blocks), default=0)
     for before, page, after in chapter_pages(pages):
         figure_page = any(block.is_float for block in page.blocks)  # a figure fills its page
-        if after is None and before is not None and page.lines < MIN_LINES and page.number != last_with_text \
-                and not figure_page:
-            faults.append(PageFault("short-page", page.number, page.blocks[0], page.source,
-                                    f"page {page.number} ends its chapter with only {page.lines} "
-                                    f"line{'s' if page.lines != 1 else ''}"))
+        if (
+            after is None
+            and before is not None
+            and page.lines < MIN_LINES
+            and page.number != last_with_text
+            and not figure_page
+        ):
+            faults.append(
+                PageFault(
+                    "short-page",
+                    page.number,
+                    page.blocks[0],
+                    page.source,
+                    f"page {page.number} ends its chapter with only {page.lines} line{'s' if page.lines != 1 else ''}",
+                )
+            )
         if after is not None and after.blocks[0].is_float and not after.blocks[0].continues:
             hole = page.area_bottom - page.text_bottom
             if hole > GAP_LINES * LINE_HEIGHT:
                 what = "table" if after.blocks[0].tag == "div" else "figure"
-                faults.append(PageFault("float-gap", page.number, after.blocks[0], page.source,
-                                        f"a {what} did not fit on page {page.number} and left "
-                                        f"{hole / LINE_HEIGHT:.0f} lines empty at its foot"))
+                faults.append(
+                    PageFault(
+                        "float-gap",
+                        page.number,
+                        after.blocks[0],
+                        page.source,
+                        f"a {what} did not fit on page {page.number} and left "
+                        f"{hole / LINE_HEIGHT:.0f} lines empty at its foot",
+                    )
+                )
     return faults
 
 
@@ -111,8 +132,13 @@ def mend(pages: Sequence[PageContent], faults: Sequence[PageFault], root: Any) -
             mends = _defer_float(by_number, fault, parents)
         else:
             mends = _fill_short_page(by_number, fault)
-        LOGGER.debug("%s (%s:%d): %s", fault.message, fault.source, fault.block.line,
-                     "; ".join(dict.fromkeys(m.what for m in mends)) or "not mended")
+        LOGGER.debug(
+            "%s (%s:%d): %s",
+            fault.message,
+            fault.source,
+            fault.block.line,
+            "; ".join(dict.fromkeys(m.what for m in mends)) or "not mended",
+        )
         done.extend(mends)
     # One Mend per chapter, taken back in reverse order: a move remembers its place by index,
     # which is only right once the moves made after it are taken back.
@@ -149,8 +175,13 @@ def _defer_float(pages: dict[int, PageContent], fault: PageFault, parents: dict[
         if block.is_float:
             break  # floats keep their order
         # the whole block, also what of it runs on to later pages: all of it comes before the float
-        filled += sum(part.bottom - part.top for number in range(fault.page + 1, fault.page + 4)
-                      if number in pages for part in pages[number].blocks if part.element is block.element)
+        filled += sum(
+            part.bottom - part.top
+            for number in range(fault.page + 1, fault.page + 4)
+            if number in pages
+            for part in pages[number].blocks
+            if part.element is block.element
+        )
         notes += sum(1 for element in block.element.iter() if _is_note(element))
         if block.tag in HEADINGS:
             continue  # a float may pass a heading, as in LaTeX, but never lands right after one
@@ -166,12 +197,21 @@ def _defer_float(pages: dict[int, PageContent], fault: PageFault, parents: dict[
         pulled = _pull_back(pages, fault.page, fault.block, page.chapter, parents)
         if pulled or target is None:
             return pulled
-    return [_move(float_element, parents, after=target, page=fault.page, chapter=page.chapter,
-                  what=f"moved a float after the text that fills page {fault.page}")]
+    return [
+        _move(
+            float_element,
+            parents,
+            after=target,
+            page=fault.page,
+            chapter=page.chapter,
+            what=f"moved a float after the text that fills page {fault.page}",
+        )
+    ]
 
 
-def _pull_back(pages: dict[int, PageContent], number: int, moved: BlockOnPage, chapter: Any,
-               parents: dict[Any, Any]) -> list[Mend]:
+def _pull_back(
+    pages: dict[int, PageContent], number: int, moved: BlockOnPage, chapter: Any, parents: dict[Any, Any]
+) -> list[Mend]:
     """Move the float ``moved`` up onto page ``number``, before the first block that begins there
     after any other float and below which the float fits: the float then stands in the page's
     text, which runs on past it, instead of leaving the foot of the page empty. When another
@@ -192,33 +232,54 @@ def _pull_back(pages: dict[int, PageContent], number: int, moved: BlockOnPage, c
         index = list(holder).index(block.element)
         if index and holder[index - 1].tag in HEADINGS:
             continue  # never between a heading and its text
-        return [_move(moved.element, parents, before=block.element, page=number, chapter=chapter,
-                      what=f"moved a float up into the text of page {number}")]
+        return [
+            _move(
+                moved.element,
+                parents,
+                before=block.element,
+                page=number,
+                chapter=chapter,
+                what=f"moved a float up into the text of page {number}",
+            )
+        ]
     first = page.blocks[0] if page.blocks else None
-    if not floats and first is not None and first.continues and first.tag == "p" \
-            and _inside(first.element, chapter, parents):
+    if (
+        not floats
+        and first is not None
+        and first.continues
+        and first.tag == "p"
+        and _inside(first.element, chapter, parents)
+    ):
         # No paragraph begins high enough on the page: the one running over from the page
         # before is cut in two where the page begins, and the float goes between the halves,
         # at the head of the page, as TeX would put it.
         split = _split_paragraph(pages, first.element, number, parents)
         if split is not None:
             second, undo_split = split
-            move = _move(moved.element, parents, before=second, page=number, chapter=chapter,
-                         what=f"moved a float up to the head of page {number}")
+            move = _move(
+                moved.element,
+                parents,
+                before=second,
+                page=number,
+                chapter=chapter,
+                what=f"moved a float up to the head of page {number}",
+            )
             return [Mend(move.what, chapter, undo_split), move]
     if floats and number - 1 in pages:
         return _pull_back(pages, number - 1, page.blocks[floats[-1]], chapter, parents)
     return []
 
 
-def _split_paragraph(pages: dict[int, PageContent], element: Any, number: int, parents: dict[Any, Any]
-                     ) -> tuple[Any, Callable[[], None]] | None:
+def _split_paragraph(
+    pages: dict[int, PageContent], element: Any, number: int, parents: dict[Any, Any]
+) -> tuple[Any, Callable[[], None]] | None:
     """Cut the paragraph ``element`` in two where page ``number`` begins, at the last word
     boundary printed on the pages before it; the first half's last line stays justified and the
     second half is not indented. Returns the second half and how to join them again, or None
     when the printed text cannot be matched with the paragraph's own text."""
-    printed = "".join(block.text for n in sorted(pages) if n < number
-                      for block in pages[n].blocks if block.element is element)
+    printed = "".join(
+        block.text for n in sorted(pages) if n < number for block in pages[n].blocks if block.element is element
+    )
     wanted = [c for c in printed if not c.isspace() and c not in INVISIBLE]
     slots = _slots(element)
     matched = 0
@@ -232,8 +293,12 @@ def _split_paragraph(pages: dict[int, PageContent], element: Any, number: int, p
             while matched < len(wanted) and wanted[matched] != char and wanted[matched] in HYPHENS:
                 matched += 1  # a hyphen the line breaking added
             if matched == len(wanted) or wanted[matched] != char:
-                LOGGER.debug("split: printed %r does not match %r at %d", "".join(wanted[matched - 20:matched + 5]),
-                             text[max(offset - 20, 0):offset + 5], matched)
+                LOGGER.debug(
+                    "split: printed %r does not match %r at %d",
+                    "".join(wanted[matched - 20 : matched + 5]),
+                    text[max(offset - 20, 0) : offset + 5],
+                    matched,
+                )
                 return None
             matched += 1
             cut = (index, offset + 1)
@@ -338,8 +403,9 @@ def _previous(parent: Any, child: Any) -> Any:
     return children[position - 1] if position else None
 
 
-def _move(element: Any, parents: dict[Any, Any], *, page: int, chapter: Any, what: str,
-          after: Any = None, before: Any = None) -> Mend:
+def _move(
+    element: Any, parents: dict[Any, Any], *, page: int, chapter: Any, what: str, after: Any = None, before: Any = None
+) -> Mend:
     """Move ``element`` in the tree right after ``after`` or right before ``before``, in that
     block's own parent (inside an index-range div if it is in one)."""
     origin = parents[element]
@@ -378,8 +444,12 @@ def holes(faults: Sequence[PageFault], pages: Sequence[PageContent]) -> float:
     """How bad the faults are, for telling whether a mend made the pages better: the height the
     float gaps leave empty, plus the lines a short page lacks (in the same px)."""
     by_number = {page.number: page for page in pages}
-    return sum(by_number[f.page].area_bottom - by_number[f.page].text_bottom if f.kind == "float-gap"
-               else (MIN_LINES - by_number[f.page].lines) * LINE_HEIGHT for f in faults)
+    return sum(
+        by_number[f.page].area_bottom - by_number[f.page].text_bottom
+        if f.kind == "float-gap"
+        else (MIN_LINES - by_number[f.page].lines) * LINE_HEIGHT
+        for f in faults
+    )
 
 
 def _inside(element: Any, ancestor: Any, parents: dict[Any, Any]) -> bool:

@@ -22,8 +22,7 @@ class PageMap:
 
     def refs(self, anchors: Iterable[str]) -> dict[str, PageRef]:
         """``{anchor: PageRef}`` for each wanted anchor that was laid out."""
-        return {a: PageRef(self.anchors[a] + 1, self.labels[self.anchors[a]]) for a in anchors
-                if a in self.anchors}
+        return {a: PageRef(self.anchors[a] + 1, self.labels[self.anchors[a]]) for a in anchors if a in self.anchors}
 
 
 def page_refs(layout: PageMap, anchors: Iterable[str]) -> dict[str, PageRef]:

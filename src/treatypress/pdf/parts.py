@@ -97,10 +97,11 @@ def lay_out_part(spec: PartSpec) -> PartLayout:
     profiles: dict[str, Any] = {}  # the press variant's CMYK @color-profile, as in a one-process layout
     sheets = [weasyprint.CSS(string=css, font_config=fonts, color_profiles=profiles) for css in spec.stylesheets]
     with counting_layouts() as count:
-        result, layouts = fit_pages(source, sheets, list(spec.expected_notes), font_config=fonts, pdf_tags=False,
-                                    color_profiles=profiles)
+        result, layouts = fit_pages(
+            source, sheets, list(spec.expected_notes), font_config=fonts, pdf_tags=False, color_profiles=profiles
+        )
     full = result.document
-    kept = full.pages[:len(full.pages) - spec.drop_last]
+    kept = full.pages[: len(full.pages) - spec.drop_last]
     document = full.copy(kept)
     link_notes(document.pages, dict(spec.note_calls))
     anchors: dict[str, int] = {}
@@ -119,22 +120,45 @@ def lay_out_part(spec: PartSpec) -> PartLayout:
     try:
         # the tags are completed as in a one-process build (a warning, if any, is the parent's)
         with richer_tags():
-            document.write_pdf(buffer, pdf_variant=spec.pdf_variant, pdf_identifier=spec.identifier,
-                               custom_metadata=True, pdf_tags=False, uncompressed_pdf=False)
+            document.write_pdf(
+                buffer,
+                pdf_variant=spec.pdf_variant,
+                pdf_identifier=spec.identifier,
+                custom_metadata=True,
+                pdf_tags=False,
+                uncompressed_pdf=False,
+            )
     finally:
         for link in links:
             stand_ins.pop(link.target, None)
-    return PartLayout(buffer.getvalue(), len(kept), anchors,
-                      tuple(bool(page._page_box.page_type.blank) for page in kept), links, bookmarks,
-                      result.problems, typography, tuple(fetcher.refused), layouts, dict(fetcher.read),
-                      count.pages, tuple((start.part, start.offset, start.float_key) for start in starts))
+    return PartLayout(
+        buffer.getvalue(),
+        len(kept),
+        anchors,
+        tuple(bool(page._page_box.page_type.blank) for page in kept),
+        links,
+        bookmarks,
+        result.problems,
+        typography,
+        tuple(fetcher.refused),
+        layouts,
+        dict(fetcher.read),
+        count.pages,
+        tuple((start.part, start.offset, start.float_key) for start in starts),
+    )
 
 
 def _cross_links(pages: list[Any], anchors: dict[str, int]) -> list[CrossLink]:
-    return [CrossLink(number, target) for number, page in enumerate(pages)
-            for link_type, target, _rect, _box in page.links if link_type == "internal" and target not in anchors]
+    return [
+        CrossLink(number, target)
+        for number, page in enumerate(pages)
+        for link_type, target, _rect, _box in page.links
+        if link_type == "internal" and target not in anchors
+    ]
 
 
 def _bookmarks(tree: list[Any]) -> list[Bookmark]:
-    return [Bookmark(label, page, x, y, tuple(_bookmarks(children)), state == "open")
-            for label, (page, x, y), children, state in tree]
+    return [
+        Bookmark(label, page, x, y, tuple(_bookmarks(children)), state == "open")
+        for label, (page, x, y), children, state in tree
+    ]

@@ -64,13 +64,16 @@ def unpatchable(source: str | None) -> str | None:
     nodes = list(ast.walk(function))
     if not any(isinstance(node, ast.Yield | ast.YieldFrom) for node in nodes):
         return f"{_NAME} is no longer a generator"
-    if not any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == _NAME
-               for node in nodes):
+    if not any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == _NAME for node in nodes
+    ):
         return f"{_NAME} no longer calls itself by its module name, so nested elements would be missed"
     if any(isinstance(node, ast.Name) and node.id == _NAME and isinstance(node.ctx, ast.Store) for node in nodes):
         return f"{_NAME} rebinds its own name, so nested elements would be missed"
-    if not any(isinstance(node, ast.Dict) and any(isinstance(key, ast.Constant) and key.value == "P"
-                                                  for key in node.keys) for node in nodes):
+    if not any(
+        isinstance(node, ast.Dict) and any(isinstance(key, ast.Constant) and key.value == "P" for key in node.keys)
+        for node in nodes
+    ):
         return f"{_NAME} no longer gives its structure elements a parent 'P'"
     if not any(isinstance(node, ast.Attribute) and node.attr == "link_annotation" for node in nodes):
         return f"{_NAME} no longer reads a box's link_annotation"
@@ -88,11 +91,13 @@ def _source(function: object) -> str | None:
 
 def gap_warning(reason: str) -> Diagnostic:
     """The warning a build gives when the tags cannot be completed, for ``reason``."""
-    return warning("pdf-tags-incomplete",
-                   f"the tagged PDF lacks {LOST}: the installed WeasyPrint is not the one the tagging patch was "
-                   f"written for ({reason})",
-                   hint="install the WeasyPrint version in constraints.txt (70.0), or update "
-                        "treatypress/pdf/tagging.py for this one")
+    return warning(
+        "pdf-tags-incomplete",
+        f"the tagged PDF lacks {LOST}: the installed WeasyPrint is not the one the tagging patch was "
+        f"written for ({reason})",
+        hint="install the WeasyPrint version in constraints.txt (70.0), or update "
+        "treatypress/pdf/tagging.py for this one",
+    )
 
 
 #: Why the installed WeasyPrint cannot be patched, or None; checked once, at import.

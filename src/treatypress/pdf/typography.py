@@ -40,13 +40,18 @@ def check_typography(document: weasyprint.Document, first: int = 1) -> tuple[Typ
         last = _last_block(root)
         if last is not None and last.element_tag in HEADINGS and last.element_tag != "h1":
             text = _text(last)[:60]
-            problems.append(TypographyProblem("stranded-heading", number, text,
-                                              f"heading '{text}' is the last thing on page {number}",
-                                              *_where(root, last.element)))
+            problems.append(
+                TypographyProblem(
+                    "stranded-heading",
+                    number,
+                    text,
+                    f"heading '{text}' is the last thing on page {number}",
+                    *_where(root, last.element),
+                )
+            )
     for fault in find_faults(page_contents(document, first)):
         text = " ".join("".join(fault.block.element.itertext()).split())[:60]
-        problems.append(TypographyProblem(fault.kind, fault.page, text, fault.message, fault.source,
-                                          fault.block.line))
+        problems.append(TypographyProblem(fault.kind, fault.page, text, fault.message, fault.source, fault.block.line))
     return tuple(sorted(problems, key=lambda p: p.page))
 
 
@@ -68,19 +73,28 @@ def _descendants(box: Any) -> Iterator[Any]:
         yield from _descendants(child)
 
 
-def _overfull(box: Any, page: int, container: Any = None, source: str = "", line: int = 0
-              ) -> Iterator[TypographyProblem]:
+def _overfull(
+    box: Any, page: int, container: Any = None, source: str = "", line: int = 0
+) -> Iterator[TypographyProblem]:
     if isinstance(box, boxes.LineBox) and container is not None:
         # A line box is only as wide as its content; the measure is its block's content width.
         limit = container.content_box_x() + container.width + TOLERANCE
         # An absolutely positioned child (the contents' page number in its gutter) is placed on
         # purpose outside the line; it is not part of the line's text.
-        right = max((child.position_x + child.margin_width() for child in box.children
-                     if not child.is_absolutely_positioned()), default=0)
+        right = max(
+            (child.position_x + child.margin_width() for child in box.children if not child.is_absolutely_positioned()),
+            default=0,
+        )
         if right > limit:
             text = _text(box)[:60]
-            yield TypographyProblem("overfull-line", page, text, f"line '{text}' on page {page} runs "
-                                    f"{(right - limit + TOLERANCE) * 0.75:.1f} pt into the margin", source, line)
+            yield TypographyProblem(
+                "overfull-line",
+                page,
+                text,
+                f"line '{text}' on page {page} runs {(right - limit + TOLERANCE) * 0.75:.1f} pt into the margin",
+                source,
+                line,
+            )
         return
     if isinstance(box, boxes.BlockContainerBox):
         container = box
@@ -102,8 +116,14 @@ def _last_block(page_box: Any) -> Any | None:
         for child in getattr(box, "children", ()) or ():
             if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)) or child.is_floated():
                 continue
-            if isinstance(child, boxes.BlockBox) and child.element_tag in HEADINGS + ("p", "li", "figure",
-                                                                                     "table", "dt", "dd"):
+            if isinstance(child, boxes.BlockBox) and child.element_tag in HEADINGS + (
+                "p",
+                "li",
+                "figure",
+                "table",
+                "dt",
+                "dd",
+            ):
                 if _text(child).strip():
                     last = child
                 continue

@@ -26,8 +26,9 @@ from .walk import reading_order
 __all__ = ["Heading", "Note", "ResolvedBook", "ResolvedChapter", "resolve"]
 
 
-def resolve(config: BookConfig, chapters: Sequence[ParsedChapter], cache: Cache | None = None
-            ) -> tuple[ResolvedBook | None, tuple[Diagnostic, ...]]:
+def resolve(
+    config: BookConfig, chapters: Sequence[ParsedChapter], cache: Cache | None = None
+) -> tuple[ResolvedBook | None, tuple[Diagnostic, ...]]:
     """Resolve a book, or a handout: each call cites as if nothing came before it. ``cache``:
     where formatted citations from an earlier build may be found (see ``cache.py``)."""
     state = ResolveState(config, chapters, cache or Cache(None))
@@ -74,10 +75,19 @@ def finish_chapter(state: ResolveState, chapter: ChapterState) -> None:
     for note in chapter.notes:
         state.anchor_chapter[note.id] = state.anchor_chapter[note.ref_id] = chapter.index
     meta, language = chapter.parsed.source.meta, state.config.book.language
-    state.chapters.append(ResolvedChapter(
-        chapter.parsed, chapter.index, chapter.id, chapter.parsed.source.kind, chapter.title,
-        typeset_plain(str(meta.get("short_title") or chapter.title), language), str(meta.get("lang") or language),
-        tuple(chapter.headings), tuple(chapter.notes)))
+    state.chapters.append(
+        ResolvedChapter(
+            chapter.parsed,
+            chapter.index,
+            chapter.id,
+            chapter.parsed.source.kind,
+            chapter.title,
+            typeset_plain(str(meta.get("short_title") or chapter.title), language),
+            str(meta.get("lang") or language),
+            tuple(chapter.headings),
+            tuple(chapter.notes),
+        )
+    )
 
 
 # The order is part of the result: see each pass's docstring. A token rule is called only for
@@ -93,8 +103,9 @@ TOKEN_RULES: tuple[tuple[TokenRule, tuple[str, ...]], ...] = (
     (index_marks.span_marks, ("span_open",)),
     (index_marks.range_marks, (DIV_OPEN, DIV_CLOSE)),
 )
-_RULES_BY_TYPE = {kind: tuple(rule for rule, kinds in TOKEN_RULES if kind in kinds)
-                  for _, kinds in TOKEN_RULES for kind in kinds}
+_RULES_BY_TYPE = {
+    kind: tuple(rule for rule, kinds in TOKEN_RULES if kind in kinds) for _, kinds in TOKEN_RULES for kind in kinds
+}
 
 CHAPTER_PASSES: tuple[ChapterPass, ...] = (
     parser_problems,

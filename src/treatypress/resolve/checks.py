@@ -19,8 +19,9 @@ def languages(state: ResolveState, chapter: ChapterState, visit: Visit) -> None:
     lang = (div_attrs(token) if token.type == DIV_OPEN else token.attrs).get("lang")
     wrong = language_tag(lang) if lang is not None else None
     if wrong:
-        state.problems.append(error("lang-invalid", wrong, locate(chapter.rel, chapter.text, visit.block or token,
-                                                                   "lang=")))
+        state.problems.append(
+            error("lang-invalid", wrong, locate(chapter.rel, chapter.text, visit.block or token, "lang="))
+        )
 
 
 def images(state: ResolveState, chapter: ChapterState, visit: Visit) -> None:
@@ -30,10 +31,16 @@ def images(state: ResolveState, chapter: ChapterState, visit: Visit) -> None:
     config, rel, text = state.config, chapter.rel, chapter.text
     src = token.attrGet("src") or ""
     if config.pdf.variant == "accessible" and not token.attrGet("alt"):
-        state.problems.append(error("figure-no-alt", f"the image '{src}' has no alt text",
-                                    locate(rel, text, visit.block, str(src)),
-                                    'describe it for screen readers: ![Caption](file){alt="..."}'))
-    _, problem = check_resource(str(src), (config.root / rel).parent, config.root,
-                                locate(rel, text, visit.block, str(src)))
+        state.problems.append(
+            error(
+                "figure-no-alt",
+                f"the image '{src}' has no alt text",
+                locate(rel, text, visit.block, str(src)),
+                'describe it for screen readers: ![Caption](file){alt="..."}',
+            )
+        )
+    _, problem = check_resource(
+        str(src), (config.root / rel).parent, config.root, locate(rel, text, visit.block, str(src))
+    )
     if problem:
         state.problems.append(problem)

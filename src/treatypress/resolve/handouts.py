@@ -23,8 +23,9 @@ class ResolvedHandout:
     paper: str  # "A4" or "Letter": its front matter's, else [handouts] paper
 
 
-def resolve_handouts(config: BookConfig, handouts: Sequence[ParsedChapter]
-                     ) -> tuple[tuple[ResolvedHandout, ...], tuple[Diagnostic, ...]]:
+def resolve_handouts(
+    config: BookConfig, handouts: Sequence[ParsedChapter]
+) -> tuple[tuple[ResolvedHandout, ...], tuple[Diagnostic, ...]]:
     from . import resolve  # the book's resolver, for a book of one chapter
 
     resolved: list[ResolvedHandout] = []

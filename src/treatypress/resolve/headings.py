@@ -52,10 +52,14 @@ def chapter_title(state: ResolveState, chapter: ChapterState) -> None:
         chapter.id, chapter.title = chapter.headings[0].id, chapter.headings[0].text
         return
     first = next((t.map[0] + 1 for t in chapter.parsed.tokens if t.map and t.type != "front_matter"), 0)
-    state.problems.append(error("chapter-no-heading", "the chapter has no heading" if first else
-                                "the chapter is empty", Location(rel, first, 1 if first else 0),
-                                "start it with '# Title'; a chapter that should not be in the book belongs "
-                                "out of [contents]"))
+    state.problems.append(
+        error(
+            "chapter-no-heading",
+            "the chapter has no heading" if first else "the chapter is empty",
+            Location(rel, first, 1 if first else 0),
+            "start it with '# Title'; a chapter that should not be in the book belongs out of [contents]",
+        )
+    )
     chapter.id = state.ids.automatic(Path(rel).stem, Location(rel))
     # front matter titles get the same quotes and dashes as a heading typeset in the text
     chapter.title = typeset_plain(str(chapter.parsed.source.meta.get("title") or Path(rel).stem), language)
@@ -65,7 +69,8 @@ def raw_html_ids(state: ResolveState, chapter: ChapterState, visit: Visit) -> No
     """Ids written in raw HTML are ids too: one that repeats another is an error."""
     token = visit.token
     for raw_id in _RAW_IDS.findall(token.content):
-        _, problem = state.ids.explicit(html.unescape(raw_id),
-                                        locate(chapter.rel, chapter.text, visit.block or token, f'id="{raw_id}"'))
+        _, problem = state.ids.explicit(
+            html.unescape(raw_id), locate(chapter.rel, chapter.text, visit.block or token, f'id="{raw_id}"')
+        )
         if problem:
             state.problems.append(problem)

@@ -46,21 +46,31 @@ def range_marks(state: ResolveState, chapter: ChapterState, visit: Visit) -> Non
 def indexes(state: ResolveState) -> None:
     """Collate every mark of the book into the indexes [index] declares."""
     defs = [IndexDef(d.name, d.title) for d in state.config.index.indexes]
-    built, found = build_indexes(state.marks, state.config.book.language, defs,
-                                 script_order=state.config.index.script_order)
+    built, found = build_indexes(
+        state.marks, state.config.book.language, defs, script_order=state.config.index.script_order
+    )
     state.indexes = tuple(built)
     state.problems.extend(found)
 
 
-def _mark(state: ResolveState, chapter: ChapterState, token: Token, block: Token | None, attrs: Mapping[str, str],
-          text_of_span: str, *, is_range: bool) -> str | None:
+def _mark(
+    state: ResolveState,
+    chapter: ChapterState,
+    token: Token,
+    block: Token | None,
+    attrs: Mapping[str, str],
+    text_of_span: str,
+    *,
+    is_range: bool,
+) -> str | None:
     """Record one index mark; its anchor id, or None when the mark was refused."""
     rel = chapter.rel
     anchor = state.ids.reserve(f"ix{len(state.marks) + 1}", Location(rel))
     end_anchor = state.ids.reserve(f"{anchor}-end", Location(rel)) if is_range else None
     needle = str(attrs.get("idx") or text_of_span or "{")
-    mark, found = parse_mark(attrs, text_of_span, anchor, end_anchor, locate(rel, chapter.text, block, needle),
-                             section=chapter.title)
+    mark, found = parse_mark(
+        attrs, text_of_span, anchor, end_anchor, locate(rel, chapter.text, block, needle), section=chapter.title
+    )
     state.problems.extend(found)
     if mark is None:
         return None

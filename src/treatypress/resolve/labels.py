@@ -41,8 +41,12 @@ class IdRegistry:
     def explicit(self, wanted: str, where: Location) -> tuple[str, Diagnostic | None]:
         if wanted in self.seen:
             first = self.seen[wanted]
-            return wanted, error("duplicate-id", f"the id '#{wanted}' is used twice (first at {first})",
-                                 where, "give each heading its own {#id}")
+            return wanted, error(
+                "duplicate-id",
+                f"the id '#{wanted}' is used twice (first at {first})",
+                where,
+                "give each heading its own {#id}",
+            )
         self.seen[wanted] = where
         return wanted, None
 

@@ -28,9 +28,14 @@ def footnote_calls(state: ResolveState, chapter: ChapterState, visit: Visit) -> 
     label = token.meta.get("label")
     if token.meta.get("subId", 0) > 0:
         called = f"[^{label}]"
-        state.problems.append(error("footnote-reused", f"footnote {called} is called twice",
-                                    locate(rel, text, visit.block, called, token.meta.get("subId", 0)),
-                                    "a note is printed once; write a second note or refer to it in words"))
+        state.problems.append(
+            error(
+                "footnote-reused",
+                f"footnote {called} is called twice",
+                locate(rel, text, visit.block, called, token.meta.get("subId", 0)),
+                "a note is printed once; write a second note or refer to it in words",
+            )
+        )
         return
     where = locate(rel, text, visit.block, f"[^{label}]" if label else "^[")
     _call(state, chapter, token, _note(state, chapter, len(chapter.notes) + 1, token.meta["id"], None, where))
@@ -57,10 +62,15 @@ def undefined_footnotes(state: ResolveState, chapter: ChapterState, visit: Visit
     token = visit.token
     if "[^" not in token.content:
         return
-    label = token.content[token.content.index("[^"):].split("]")[0] + "]"
-    state.problems.append(error("footnote-undefined", f"footnote {label} has no definition",
-                                locate(chapter.rel, chapter.text, visit.block, label),
-                                f"add a line '{label}: the note text' after the paragraph"))
+    label = token.content[token.content.index("[^") :].split("]")[0] + "]"
+    state.problems.append(
+        error(
+            "footnote-undefined",
+            f"footnote {label} has no definition",
+            locate(chapter.rel, chapter.text, visit.block, label),
+            f"add a line '{label}: the note text' after the paragraph",
+        )
+    )
 
 
 def unused_footnotes(state: ResolveState, chapter: ChapterState) -> None:
@@ -70,8 +80,14 @@ def unused_footnotes(state: ResolveState, chapter: ChapterState) -> None:
         for number, line in enumerate(chapter.text.splitlines(), 1):
             if line.startswith(f"[^{label}]:"):
                 where = Location(chapter.rel, number, 1)
-        state.problems.append(error("footnote-unused", f"footnote [^{label}] is defined but never called", where,
-                                    f"call it with [^{label}] in the text, or delete the definition"))
+        state.problems.append(
+            error(
+                "footnote-unused",
+                f"footnote [^{label}] is defined but never called",
+                where,
+                f"call it with [^{label}] in the text, or delete the definition",
+            )
+        )
 
 
 def in_text_notes(state: ResolveState) -> None:
@@ -94,12 +110,15 @@ def in_text_notes(state: ResolveState) -> None:
     for token in state.calls:
         old = decided(token).note
         assert old is not None
-        decide(token, replace(decided(token), note=renumbered[(old.chapter, old.number)]
-                              if old.footnote is not None else None))
+        decide(
+            token,
+            replace(decided(token), note=renumbered[(old.chapter, old.number)] if old.footnote is not None else None),
+        )
 
 
-def _note(state: ResolveState, chapter: ChapterState, number: int, footnote: int | None, citation: int | None,
-          where: Location) -> Note:
+def _note(
+    state: ResolveState, chapter: ChapterState, number: int, footnote: int | None, citation: int | None, where: Location
+) -> Note:
     note_id = state.ids.reserve(f"fn-{chapter.id}-{number}", Location(chapter.rel))
     ref_id = state.ids.reserve(f"fnref-{chapter.id}-{number}", Location(chapter.rel))
     return Note(chapter.index, number, note_id, ref_id, footnote, citation, where)

@@ -91,9 +91,18 @@ class ResolveState:
         if self.stopped or self.citations is None or has_errors(self.problems):
             return None
         cites = self.citations
-        return ResolvedBook(self.config, tuple(self.chapters), cites.html,
-                            tuple(self.marks), self.indexes, cites.bibliography, cites.bibliography_title,
-                            cites.note_style, self.anchor_chapter, self.floats)
+        return ResolvedBook(
+            self.config,
+            tuple(self.chapters),
+            cites.html,
+            tuple(self.marks),
+            self.indexes,
+            cites.bibliography,
+            cites.bibliography_title,
+            cites.note_style,
+            self.anchor_chapter,
+            self.floats,
+        )
 
 
 BookPass = Callable[[ResolveState], None]

@@ -61,7 +61,8 @@ def draw_cover(settings: BookSettings, fonts: dict[str, Path]) -> bytes:
     buffer = BytesIO()
     # Palette PNG: a cover of three colours and their anti-aliasing is a few tens of kilobytes.
     image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-        buffer, "PNG", optimize=True)
+        buffer, "PNG", optimize=True
+    )
     return buffer.getvalue()
 
 

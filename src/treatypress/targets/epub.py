@@ -38,10 +38,20 @@ CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
   </rootfiles>
 </container>
 """
-MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2",
-               ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".gif": "image/gif", ".webp": "image/webp", ".css": "text/css",
-               ".xhtml": "application/xhtml+xml"}
+MEDIA_TYPES = {
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".css": "text/css",
+    ".xhtml": "application/xhtml+xml",
+}
 MATTER = {"front": "frontmatter", "body": "bodymatter", "back": "backmatter"}
 
 
@@ -53,14 +63,16 @@ class EpubTarget:
     def print_use(self, config: BookConfig) -> PrintUse:
         # [epub] print_page_numbers: the index's locators and the page list follow the print
         # edition when the build makes it (auto), always (always), or never (never)
-        return {"auto": PrintUse.IF_MADE, "always": PrintUse.REQUIRED}.get(config.epub.print_page_numbers,
-                                                                           PrintUse.NONE)
+        return {"auto": PrintUse.IF_MADE, "always": PrintUse.REQUIRED}.get(
+            config.epub.print_page_numbers, PrintUse.NONE
+        )
 
     def build(self, work: Work) -> Built:
         edition = work.print_edition
         with work.stages.stage(self.name):
-            artifact = build_epub(work.book, edition.page_map if edition else None,
-                                  edition.print_pages if edition else None)
+            artifact = build_epub(
+                work.book, edition.page_map if edition else None, edition.print_pages if edition else None
+            )
         return Built((artifact,), ())
 
 
@@ -106,8 +118,13 @@ def build_epub(book: ResolvedBook, layout: PageMap | None, pages: PrintPages | N
     title_marks = [s for s in starts if s.part == "titlepage"]
     imprint_marks = [s for s in starts if s.part == "imprint"]
     placed.extend(("titlepage.xhtml", s.label) for s in title_marks + imprint_marks)
-    title_html = render(env, "epub/titlepage.html.j2", **context, title_marks=_markers(title_marks),
-                        imprint_marks=_markers(imprint_marks))
+    title_html = render(
+        env,
+        "epub/titlepage.html.j2",
+        **context,
+        title_marks=_markers(title_marks),
+        imprint_marks=_markers(imprint_marks),
+    )
     files["OEBPS/text/titlepage.xhtml"] = _page(env, context, "Title page", "frontmatter", title_html)
     contents_marks = [s for s in starts if s.part == "contents"]
     placed.extend(("nav.xhtml", s.label) for s in contents_marks)
@@ -116,22 +133,43 @@ def build_epub(book: ResolvedBook, layout: PageMap | None, pages: PrintPages | N
         body = marks(chapter.id, live_links(_local_links(rendered.html.body, rendered.file)), rendered.file)
         notes = [(note, Markup(live_links(_local_links(html, rendered.file)))) for note, html in rendered.html.notes]
         heading = next((h.id for h in chapter.headings if h.level == 1), "")
-        files[f"OEBPS/text/{rendered.file}"] = render(
-            env, "epub/chapter.xhtml.j2", lang=chapter.lang, title=chapter.title, id=chapter.id,
-            matter=MATTER[chapter.kind], section_type="chapter" if chapter.kind == "body" else "",
-            role="doc-chapter" if chapter.kind == "body" else "", heading=heading, body=Markup(body), notes=notes
-        ).replace(' epub:type=""', "").replace(' role=""', "").encode()
+        files[f"OEBPS/text/{rendered.file}"] = (
+            render(
+                env,
+                "epub/chapter.xhtml.j2",
+                lang=chapter.lang,
+                title=chapter.title,
+                id=chapter.id,
+                matter=MATTER[chapter.kind],
+                section_type="chapter" if chapter.kind == "body" else "",
+                role="doc-chapter" if chapter.kind == "body" else "",
+                heading=heading,
+                body=Markup(body),
+                notes=notes,
+            )
+            .replace(' epub:type=""', "")
+            .replace(' role=""', "")
+            .encode()
+        )
         spine.append(rendered.file)
-    toc = [{"href": f"{c.chapter.id}.xhtml", "title": c.chapter.title,
-            "children": [{"href": f"{c.chapter.id}.xhtml#{h.id}", "title": h.text}
-                         for h in c.chapter.headings if h.level == 2]} for c in chapters]
+    toc = [
+        {
+            "href": f"{c.chapter.id}.xhtml",
+            "title": c.chapter.title,
+            "children": [
+                {"href": f"{c.chapter.id}.xhtml#{h.id}", "title": h.text} for h in c.chapter.headings if h.level == 2
+            ],
+        }
+        for c in chapters
+    ]
     landmarks = [{"type": "toc", "href": "nav.xhtml#toc", "title": "Contents"}]
     first_body = next((c for c in chapters if c.chapter.kind == "body"), None)
     if first_body:
         landmarks.append({"type": "bodymatter", "href": first_body.file, "title": "Start of text"})
     if book.bibliography:
-        bib = marks("bibliography", live_links(render(env, "epub/bibliography.html.j2", **context)),
-                    "bibliography.xhtml")
+        bib = marks(
+            "bibliography", live_links(render(env, "epub/bibliography.html.j2", **context)), "bibliography.xhtml"
+        )
         files["OEBPS/text/bibliography.xhtml"] = _page(env, context, book.bibliography_title, "backmatter", bib)
         spine.append("bibliography.xhtml")
         toc.append({"href": "bibliography.xhtml", "title": book.bibliography_title, "children": []})
@@ -150,8 +188,15 @@ def build_epub(book: ResolvedBook, layout: PageMap | None, pages: PrintPages | N
         landmarks.append({"type": "index", "href": name, "title": index.title})
     landmarks.insert(0, {"type": "cover", "href": "cover.xhtml", "title": "Cover"})
     page_list = [{"href": f"{file}#page-{label}", "label": label} for file, label in _in_page_order(placed, starts)]
-    nav = render(env, "epub/nav.xhtml.j2", **context, toc=toc, landmarks=landmarks, page_list=page_list,
-                 contents_marks=_markers(contents_marks))
+    nav = render(
+        env,
+        "epub/nav.xhtml.j2",
+        **context,
+        toc=toc,
+        landmarks=landmarks,
+        page_list=page_list,
+        contents_marks=_markers(contents_marks),
+    )
     files["OEBPS/text/nav.xhtml"] = nav.encode()
     files["OEBPS/css/epub.css"] = _css(styles)
     characters = used_characters(data.decode() for name, data in files.items() if name.endswith(".xhtml"))
@@ -176,8 +221,7 @@ def _metadata(book: ResolvedBook, pages: PrintPages | None) -> dict[str, object]
         from ..isbn import isbn_digits
 
         source = f"urn:isbn:{isbn_digits(settings.isbn)}"
-    return {"dc_date": year.group() if year else "", "print_pages": bool(pages and pages.starts),
-            "page_source": source}
+    return {"dc_date": year.group() if year else "", "print_pages": bool(pages and pages.starts), "page_source": source}
 
 
 def _markers(starts: list[PageStart]) -> Markup:

@@ -50,8 +50,9 @@ class HandoutsTarget:
         return Built(tuple(sheets), found)
 
 
-def build_handouts(config: BookConfig, handouts: Sequence[ResolvedHandout],
-                   fonts: FontConfiguration | None = None) -> tuple[list[Artifact], tuple[Diagnostic, ...]]:
+def build_handouts(
+    config: BookConfig, handouts: Sequence[ResolvedHandout], fonts: FontConfiguration | None = None
+) -> tuple[list[Artifact], tuple[Diagnostic, ...]]:
     """``fonts``: the book's font set-up, so the fonts the book loaded are not loaded again."""
     artifacts: list[Artifact] = []
     problems: list[Diagnostic] = []
@@ -64,26 +65,41 @@ def build_handouts(config: BookConfig, handouts: Sequence[ResolvedHandout],
     return artifacts, tuple(dict.fromkeys(problems))  # a warning about WeasyPrint itself: once, not per handout
 
 
-def _handout(config: BookConfig, handout: ResolvedHandout, fonts: FontConfiguration
-             ) -> tuple[Artifact | None, tuple[Diagnostic, ...]]:
+def _handout(
+    config: BookConfig, handout: ResolvedHandout, fonts: FontConfiguration
+) -> tuple[Artifact | None, tuple[Diagnostic, ...]]:
     book, paper = handout.book, handout.paper
     styles = Styles(config.root)
     (chapter,) = render_chapters(book, "web", lambda path: path.as_uri(), lambda anchor: f"#{anchor}")
     source = chapter.chapter.parsed.source
     sheets = styles.urls(["css/fonts.css", "css/handout.css"])
-    html = render(environment(styles), "handout.html.j2", **book_context(book), stylesheets=sheets,
-                  title=chapter.chapter.title, lang=chapter.chapter.lang, body=Markup(chapter.html.body),
-                  notes=[(note, Markup(body)) for note, body in chapter.html.notes])
+    html = render(
+        environment(styles),
+        "handout.html.j2",
+        **book_context(book),
+        stylesheets=sheets,
+        title=chapter.chapter.title,
+        lang=chapter.chapter.lang,
+        body=Markup(chapter.html.body),
+        notes=[(note, Markup(body)) for note, body in chapter.html.notes],
+    )
     document_source, fetcher = styles.weasyprint_html(print_text(html))
-    document = document_source.render(stylesheets=[weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")],
-                                      font_config=fonts, pdf_tags=True)
+    document = document_source.render(
+        stylesheets=[weasyprint.CSS(string=f"@page {{ size: {PAPER[paper]}; }}")], font_config=fonts, pdf_tags=True
+    )
     found: list[Diagnostic] = list(dict.fromkeys(fetcher.refused))
     limit = source.meta.get("pages")
     if isinstance(limit, int) and len(document.pages) > limit:
         overflow = _overflow(document, limit)
-        found.append(error("handout-overflow", f"the handout takes {len(document.pages)} pages but its front "
-                           f"matter allows {limit}; it overflows from {overflow!r}", Location(source.rel, 2),
-                           "shorten the text or raise 'pages' in the front matter"))
+        found.append(
+            error(
+                "handout-overflow",
+                f"the handout takes {len(document.pages)} pages but its front "
+                f"matter allows {limit}; it overflows from {overflow!r}",
+                Location(source.rel, 2),
+                "shorten the text or raise 'pages' in the front matter",
+            )
+        )
     if found:
         return None, tuple(found)
     buffer = BytesIO()

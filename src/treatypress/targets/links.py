@@ -56,8 +56,10 @@ def _reopening(tag: str) -> Callable[[re.Match[str]], str]:
 
 
 _EXTERNAL = re.compile(r'\shref="(?:[a-z]+:|//)')
-_EMPTY_LINK = re.compile(r'<a\b(?![^>]*\sid=)(?![^>]*\shref="(?:[a-z]+:|//))[^>]*\shref="[^"]*"[^>]*>'
-                         r'([\s.,;:)\]]*)</a>')
+_EMPTY_LINK = re.compile(
+    r'<a\b(?![^>]*\sid=)(?![^>]*\shref="(?:[a-z]+:|//))[^>]*\shref="[^"]*"[^>]*>'
+    r"([\s.,;:)\]]*)</a>"
+)
 
 
 def live_links(html: str) -> str:

@@ -44,12 +44,12 @@ from .links import link_urls
 TYPOGRAPHY_HINTS = {
     "overfull-line": "rephrase, or add a hyphenation point (&shy;) to the long word",
     "stranded-heading": "shorten the text before the heading by a line, or put '::: {.new-page}' around "
-                        "the heading and what follows it",
+    "the heading and what follows it",
     "short-page": "lengthen or shorten the chapter's last paragraphs by a line or two, or put "
-                  "'::: {.keep-together}' around its last paragraphs so they move over as one",
+    "'::: {.keep-together}' around its last paragraphs so they move over as one",
     "float-gap": "neither the text after the figure or table nor the text before it could fill the hole (a "
-                 "chapter opening or another float is in the way): move it a paragraph or two earlier or later "
-                 "in the manuscript, and call it by its number, not 'below'",
+    "chapter opening or another float is in the way): move it a paragraph or two earlier or later "
+    "in the manuscript, and call it by its number, not 'below'",
 }
 LOGGER = logging.getLogger("treatypress.pagefit")
 FIT_PASSES = 6  # layouts spent at most on mending float gaps and short pages (one fault per chapter a pass)
@@ -92,10 +92,12 @@ def page_rules(book: ResolvedBook, variant: str) -> str:
     if variant == "press":
         icc = Styles(book.config.root).path("icc/default_cmyk.icc").resolve().as_uri()
         # marks: none: WeasyPrint would draw them inside the bleed; pdf/press.py draws them outside
-        rules = (f"@page {{ size: {book.config.page_size} !important; bleed: {pdf.bleed} !important; "
-                 "marks: none !important; }"
-                 f"@color-profile device-cmyk {{ src: url({icc}); components: cyan, magenta, yellow, black; }}"
-                 "html { color: device-cmyk(0 0 0 1); }")
+        rules = (
+            f"@page {{ size: {book.config.page_size} !important; bleed: {pdf.bleed} !important; "
+            "marks: none !important; }"
+            f"@color-profile device-cmyk {{ src: url({icc}); components: cyan, magenta, yellow, black; }}"
+            "html { color: device-cmyk(0 0 0 1); }"
+        )
     return rules
 
 
@@ -123,24 +125,50 @@ def print_source(book: ResolvedBook) -> PrintSource:
         toc.append({"kind": "back", "id": "bibliography", "title": book.bibliography_title})
     placeholders = [{"id": f"index-{ix.name}", "title": ix.title} for ix in book.indexes if ix.groups]
     toc.extend({"kind": "back", "id": p["id"], "title": p["title"]} for p in placeholders)
-    return PrintSource(toc, [{"id": c.chapter.id, "kind": c.chapter.kind, "lang": c.chapter.lang,
-                              "short_title": c.chapter.short_title, "source": c.chapter.parsed.source.rel,
-                              "first_body": c.chapter.id == first_body,
-                              "body": Markup(link_urls(c.html.body))} for c in chapters], placeholders, first_body)
+    return PrintSource(
+        toc,
+        [
+            {
+                "id": c.chapter.id,
+                "kind": c.chapter.kind,
+                "lang": c.chapter.lang,
+                "short_title": c.chapter.short_title,
+                "source": c.chapter.parsed.source.rel,
+                "first_body": c.chapter.id == first_body,
+                "body": Markup(link_urls(c.html.body)),
+            }
+            for c in chapters
+        ],
+        placeholders,
+        first_body,
+    )
 
 
-def print_html(book: ResolvedBook, styles: Styles, source: PrintSource, chapters: list[dict[str, Any]],
-               bibliography: bool = True, placeholders: bool = True) -> str:
+def print_html(
+    book: ResolvedBook,
+    styles: Styles,
+    source: PrintSource,
+    chapters: list[dict[str, Any]],
+    bibliography: bool = True,
+    placeholders: bool = True,
+) -> str:
     """The print HTML of ``chapters`` (all of them for the whole book, a run of them for a part),
     with the printed page's line-breaking hints (``print_text``)."""
     context = book_context(book)  # URLs and DOIs are live links in every edition
-    context["bibliography"] = [(key, Markup(link_urls(html))) for key, html in context["bibliography"]
-                               ] if bibliography else []
-    html = render(environment(styles), "print.html.j2", **context, stylesheets=stylesheets(styles),
-                  toc=source.toc, index_placeholders=source.placeholders if placeholders else [],
-                  chapters=chapters)
+    context["bibliography"] = (
+        [(key, Markup(link_urls(html))) for key, html in context["bibliography"]] if bibliography else []
+    )
+    html = render(
+        environment(styles),
+        "print.html.j2",
+        **context,
+        stylesheets=stylesheets(styles),
+        toc=source.toc,
+        index_placeholders=source.placeholders if placeholders else [],
+        chapters=chapters,
+    )
     if book.config.pdf.hyphenate:
-        html = html.replace("<html ", "<html data-hyphenate=\"\" ", 1)
+        html = html.replace("<html ", '<html data-hyphenate="" ', 1)
     return print_text(html)
 
 
@@ -152,8 +180,9 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
     expected = [note.id for chapter in book.chapters for note in chapter.notes]
     profiles: dict[str, Any] = {}
     sheets = [page_css(book, variant, profiles)]
-    result, layouts = fit_pages(source, sheets, expected, pdf_tags=variant == "accessible", font_config=fonts,
-                                color_profiles=profiles)
+    result, layouts = fit_pages(
+        source, sheets, expected, pdf_tags=variant == "accessible", font_config=fonts, color_profiles=profiles
+    )
     document = result.document
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages):
@@ -164,8 +193,9 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
     return PrintLayout(document, labels, anchors, body_start, tuple(fetcher.refused), result.problems, layouts)
 
 
-def fit_pages(source: weasyprint.HTML, sheets: list[weasyprint.CSS], expected: list[str], **options: Any
-              ) -> tuple[FootnoteRender, int]:
+def fit_pages(
+    source: weasyprint.HTML, sheets: list[weasyprint.CSS], expected: list[str], **options: Any
+) -> tuple[FootnoteRender, int]:
     """Lay ``source`` out with its notes checked and repaired, then mend float gaps and short
     chapter ends (at most ``FIT_PASSES`` more layouts); the result and the layouts made. The book
     laid out whole and each of its parts (``pdf/parts.py``) go through this same function."""
@@ -191,8 +221,14 @@ def fit_pages(source: weasyprint.HTML, sheets: list[weasyprint.CSS], expected: l
             mended = render_with_footnote_repair(source, sheets, expected=expected, **options)
             layouts += mended.layouts
         after = page_contents(mended.document)
-        LOGGER.info("page fitting: %d faults, %d mends; after: %d faults, footnote problems %d -> %d",
-                    len(faults), len(done), len(find_faults(after)), len(result.problems), len(mended.problems))
+        LOGGER.info(
+            "page fitting: %d faults, %d mends; after: %d faults, footnote problems %d -> %d",
+            len(faults),
+            len(done),
+            len(find_faults(after)),
+            len(result.problems),
+            len(mended.problems),
+        )
         if len(mended.problems) > len(result.problems) or holes(find_faults(after), after) > holes(faults, pages):
             for change in done:  # the mends made it worse: keep the layout before them
                 change.undo()
@@ -208,8 +244,21 @@ def _folio(index: int, body_start: int) -> str:
 
 
 def _roman(number: int) -> str:
-    values = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-              (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    values = (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    )
     out = ""
     for value, letters in values:
         while number >= value:
@@ -218,15 +267,21 @@ def _roman(number: int) -> str:
     return out
 
 
-def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
-              ) -> tuple[Artifact | None, tuple[Diagnostic, ...], PrintPages | None]:
+def build_pdf(
+    book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
+) -> tuple[Artifact | None, tuple[Diagnostic, ...], PrintPages | None]:
     """The PDF, its problems, and where its pages begin (for the e-book's page list)."""
     problems: list[Diagnostic] = list(layout.fetcher_problems)
     notes = {note.id: note for chapter in book.chapters for note in chapter.notes}
     for problem in layout.footnote_problems:
-        problems.append(error("footnote-misplaced", problem.message,
-                              note_location(notes, problem.note_id, SETTINGS_FILE),
-                              "shorten the note or rephrase the paragraph around its call"))
+        problems.append(
+            error(
+                "footnote-misplaced",
+                problem.message,
+                note_location(notes, problem.note_id, SETTINGS_FILE),
+                "shorten the note or rephrase the paragraph around its call",
+            )
+        )
     pages = list(layout.document.pages)
     labels = list(layout.labels)
     index_pages, refused = _index_pages(book, layout, variant, fonts)
@@ -242,14 +297,26 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
     link_notes(document.pages, {note.id: note.ref_id for chapter in book.chapters for note in chapter.notes})
     for found in check_typography(document):
         where = Location(found.source, found.line) if found.source else None
-        problems.append(warning(f"typography-{found.kind}", f"{found.message} (folio {labels[found.page - 1]})",
-                                where, TYPOGRAPHY_HINTS[found.kind]))
+        problems.append(
+            warning(
+                f"typography-{found.kind}",
+                f"{found.message} (folio {labels[found.page - 1]})",
+                where,
+                TYPOGRAPHY_HINTS[found.kind],
+            )
+        )
     buffer = BytesIO()
     identifier = book.config.identifier.encode()
     tagged = variant == "accessible"
     with richer_tags() as tag_gaps:
-        document.write_pdf(buffer, pdf_variant=VARIANTS[variant], pdf_identifier=identifier, custom_metadata=True,
-                           pdf_tags=tagged, uncompressed_pdf=False)
+        document.write_pdf(
+            buffer,
+            pdf_variant=VARIANTS[variant],
+            pdf_identifier=identifier,
+            custom_metadata=True,
+            pdf_tags=tagged,
+            uncompressed_pdf=False,
+        )
     if tagged:
         problems.extend(tag_gaps)
     problems.extend(layout_patch_warnings())
@@ -266,11 +333,19 @@ def build_pdf(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: Font
 def index_html(book: ResolvedBook, styles: Styles, refs: dict[str, PageRef], first_page: int) -> str:
     """The indexes as their own print document, with literal page numbers from ``refs``."""
     indexes = [ix for ix in book.indexes if ix.groups]
-    return print_text(render(environment(styles), "print-index.html.j2", **book_context(book),
-                             stylesheets=stylesheets(styles), first_page=first_page,
-                             index_sections=[{"id": f"index-{ix.name}", "title": ix.title,
-                                              "html": Markup(render_print(ix, refs, _anchor_link))}
-                                             for ix in indexes]))
+    return print_text(
+        render(
+            environment(styles),
+            "print-index.html.j2",
+            **book_context(book),
+            stylesheets=stylesheets(styles),
+            first_page=first_page,
+            index_sections=[
+                {"id": f"index-{ix.name}", "title": ix.title, "html": Markup(render_print(ix, refs, _anchor_link))}
+                for ix in indexes
+            ],
+        )
+    )
 
 
 def _anchor_link(anchor: str) -> str:
@@ -282,8 +357,9 @@ def index_start(book: ResolvedBook, layout: PrintLayout) -> int:
     return min(layout.anchors[f"index-{ix.name}"] for ix in book.indexes if ix.groups)
 
 
-def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
-                 ) -> tuple[weasyprint.Document | None, tuple[Diagnostic, ...]]:
+def _index_pages(
+    book: ResolvedBook, layout: PrintLayout, variant: str, fonts: FontConfiguration
+) -> tuple[weasyprint.Document | None, tuple[Diagnostic, ...]]:
     indexes = [ix for ix in book.indexes if ix.groups]
     if not indexes:
         return None, ()
@@ -293,6 +369,10 @@ def _index_pages(book: ResolvedBook, layout: PrintLayout, variant: str, fonts: F
     source, fetcher = styles.weasyprint_html(index_html(book, styles, refs, int(layout.labels[start])))
     logging.getLogger("weasyprint").debug("laying out the index")
     profiles: dict[str, Any] = {}
-    document = source.render(stylesheets=[page_css(book, variant, profiles)], font_config=fonts,
-                             pdf_tags=variant == "accessible", color_profiles=profiles)
+    document = source.render(
+        stylesheets=[page_css(book, variant, profiles)],
+        font_config=fonts,
+        pdf_tags=variant == "accessible",
+        color_profiles=profiles,
+    )
     return document, tuple(fetcher.refused)

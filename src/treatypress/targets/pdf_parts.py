@@ -71,8 +71,10 @@ PARALLEL_MIN_CHARS = 150_000
 #: About 55 A5 pages of Markdown: a part of a long book.
 PART_CHARS = 100_000
 
-_FOLIO_OFF = ("@page :left { @bottom-left { content: none !important; } } "
-              "@page :right { @bottom-right { content: none !important; } }")
+_FOLIO_OFF = (
+    "@page :left { @bottom-left { content: none !important; } } "
+    "@page :right { @bottom-right { content: none !important; } }"
+)
 # WeasyPrint gives stylesheets passed to render() the user origin: !important to win over the book's
 _TOC_NUMBERS = "nav.toc li[data-page]::after { content: attr(data-page) !important; }"
 _CHAPTER_OPENING = re.compile(r'<section class="(chapter [^"]*)"')
@@ -123,14 +125,33 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
     pdf_variant = VARIANTS[variant]
     front_chapters = [c for c in printed.chapters if c["kind"] == "front"]
     front_html = _front_html(book, styles, printed, front_chapters, groups[0][0], numbers=None)
-    specs = [PartSpec(front_html, (page, _TOC_NUMBERS), book.config.root, _notes(book, front_chapters),
-                      _calls(book, front_chapters), 1, pdf_variant, identifier)]
+    specs = [
+        PartSpec(
+            front_html,
+            (page, _TOC_NUMBERS),
+            book.config.root,
+            _notes(book, front_chapters),
+            _calls(book, front_chapters),
+            1,
+            pdf_variant,
+            identifier,
+        )
+    ]
     for number, group in enumerate(groups):
         last = number == len(groups) - 1
         html = _body_html(book, styles, printed, group, last, None if last else groups[number + 1][0])
-        specs.append(PartSpec(html, (page,) if number == 0 else (page, _FOLIO_OFF), book.config.root,
-                              _notes(book, group), _calls(book, group), 0 if last else 1, pdf_variant,
-                              identifier))
+        specs.append(
+            PartSpec(
+                html,
+                (page,) if number == 0 else (page, _FOLIO_OFF),
+                book.config.root,
+                _notes(book, group),
+                _calls(book, group),
+                0 if last else 1,
+                pdf_variant,
+                identifier,
+            )
+        )
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         layouts = _Layouts(pool, cache or Cache(None))
         # the biggest parts first, so the small front part fills in behind them
@@ -149,41 +170,61 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
         total = starts[-1] + body[-1].pages
         labels = tuple(_folio(i, body_start) for i in range(total))
         page_map = PageMap(labels, anchors, body_start)
-        numbers = {entry["id"]: labels[anchors[f"section-{entry['id']}"]] for entry in printed.toc
-                   if entry["kind"] != "front" and f"section-{entry['id']}" in anchors}
-        numbers.update({entry["id"]: labels[anchors[entry["id"]]] for entry in printed.toc
-                        if entry["id"] in anchors and entry["id"] not in numbers and entry["kind"] != "front"})
+        numbers = {
+            entry["id"]: labels[anchors[f"section-{entry['id']}"]]
+            for entry in printed.toc
+            if entry["kind"] != "front" and f"section-{entry['id']}" in anchors
+        }
+        numbers.update(
+            {
+                entry["id"]: labels[anchors[entry["id"]]]
+                for entry in printed.toc
+                if entry["id"] in anchors and entry["id"] not in numbers and entry["kind"] != "front"
+            }
+        )
         second: dict[str, Any] = {}
         html = _front_html(book, styles, printed, front_chapters, groups[0][0], numbers)
-        second["front"] = layouts.submit(PartSpec(html, (page, _TOC_NUMBERS), book.config.root,
-                                                  _notes(book, front_chapters), _calls(book, front_chapters),
-                                                  1, pdf_variant, identifier))
+        second["front"] = layouts.submit(
+            PartSpec(
+                html,
+                (page, _TOC_NUMBERS),
+                book.config.root,
+                _notes(book, front_chapters),
+                _calls(book, front_chapters),
+                1,
+                pdf_variant,
+                identifier,
+            )
+        )
         indexes = [ix for ix in book.indexes if ix.groups]
         index_start = min(anchors[f"index-{ix.name}"] for ix in indexes) if indexes else total
         if indexes:
             refs = page_map.refs([a for m in book.marks for a in (m.anchor, m.end_anchor) if a])
             html = index_html(book, styles, refs, int(labels[index_start]))
-            second["index"] = layouts.submit(PartSpec(html, (page,), book.config.root, (), (), 0,
-                                                      pdf_variant, identifier))
+            second["index"] = layouts.submit(
+                PartSpec(html, (page,), book.config.root, (), (), 0, pdf_variant, identifier)
+            )
         kept = [part.pages for part in body]
         kept[-1] = index_start - starts[-1]
         for number in range(1, len(body)):
-            html = _folio_html(book, styles, body[number].blank[:kept[number]],
-                               starts[number] - body_start + 1)
-            second[f"folios-{number}"] = layouts.submit(PartSpec(
-                html, (page,), book.config.root, (), (), 0, None, identifier), book_pages=False)
+            html = _folio_html(book, styles, body[number].blank[: kept[number]], starts[number] - body_start + 1)
+            second[f"folios-{number}"] = layouts.submit(
+                PartSpec(html, (page,), book.config.root, (), (), 0, None, identifier), book_pages=False
+            )
         done = {name: future.result() for name, future in second.items()}
     front_again: PartLayout = done["front"]
     placed = [(front_again, 0), *zip(body, starts, strict=True)]
     if indexes:
         placed.append((done["index"], index_start))
-    problems = _problems(book, placed, labels, index_start, done["index"].pages if indexes else 0,
-                         tagged=variant == "accessible")
+    problems = _problems(
+        book, placed, labels, index_start, done["index"].pages if indexes else 0, tagged=variant == "accessible"
+    )
     if front_again.pages != front.pages or front_again.anchors != front.anchors:
         raise PartsDiffer("the contents page changed length once its numbers were known")
     if has_errors(problems):
-        return PartsBuild(None, problems, page_map, None, total, len(body), layouts.laid_out, layouts.pages(),
-                          layouts.reused)
+        return PartsBuild(
+            None, problems, page_map, None, total, len(body), layouts.laid_out, layouts.pages(), layouts.reused
+        )
     join_parts = [JoinPart(front_again.pdf, front_again.pages, None, front_again.links)]
     for number, part in enumerate(body):
         overlay = done[f"folios-{number}"].pdf if number else None
@@ -200,8 +241,14 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
     folios = list(labels[:index_start])
     if indexes:
         folios += [str(int(labels[index_start]) + i) for i in range(done["index"].pages)]
-    starts_in_book = _print_pages([(front_again, front_again.pages), *zip(body, kept, strict=True),
-                                   *([(done["index"], done["index"].pages)] if indexes else [])], folios)
+    starts_in_book = _print_pages(
+        [
+            (front_again, front_again.pages),
+            *zip(body, kept, strict=True),
+            *([(done["index"], done["index"].pages)] if indexes else []),
+        ],
+        folios,
+    )
     ranges = [LabelRange(0, "r", 1), LabelRange(body_start, "D", 1)]
     try:
         data = join(join_parts, outline, ranges)  # parts start at chapter openings: their bookmarks follow on
@@ -210,8 +257,17 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
     if variant == "press":  # every part has the output intent; the marks and the rest are the whole PDF's
         data = finish_press(data, marks=book.config.pdf.marks)
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
-    return PartsBuild(Artifact(f"{book.config.slug}{suffix}.pdf", data), problems, page_map, starts_in_book, pages,
-                      len(body), layouts.laid_out, layouts.pages(), layouts.reused)
+    return PartsBuild(
+        Artifact(f"{book.config.slug}{suffix}.pdf", data),
+        problems,
+        page_map,
+        starts_in_book,
+        pages,
+        len(body),
+        layouts.laid_out,
+        layouts.pages(),
+        layouts.reused,
+    )
 
 
 class _Layouts:
@@ -267,8 +323,7 @@ def _notes(book: ResolvedBook, chapters: Sequence[dict[str, Any]]) -> tuple[str,
 
 def _calls(book: ResolvedBook, chapters: Sequence[dict[str, Any]]) -> tuple[tuple[str, str], ...]:
     wanted = {c["id"] for c in chapters}
-    return tuple((note.id, note.ref_id) for chapter in book.chapters if chapter.id in wanted
-                 for note in chapter.notes)
+    return tuple((note.id, note.ref_id) for chapter in book.chapters if chapter.id in wanted for note in chapter.notes)
 
 
 def _split(printed: PrintSource, jobs: int) -> list[list[dict[str, Any]]]:
@@ -287,21 +342,36 @@ def _split(printed: PrintSource, jobs: int) -> list[list[dict[str, Any]]]:
     return groups
 
 
-def _front_html(book: ResolvedBook, styles: Styles, printed: PrintSource, chapters: list[dict[str, Any]],
-                next_opening: dict[str, Any], numbers: dict[str, str] | None) -> str:
+def _front_html(
+    book: ResolvedBook,
+    styles: Styles,
+    printed: PrintSource,
+    chapters: list[dict[str, Any]],
+    next_opening: dict[str, Any],
+    numbers: dict[str, str] | None,
+) -> str:
     """Half-title to the last front chapter; contents numbers outside it as literal text
     (placeholders in pass 1: they sit in a fixed gutter and change no line)."""
     html = print_html(book, styles, printed, chapters, bibliography=False, placeholders=False)
     for entry in printed.toc:
         if entry["kind"] != "front":
             number = (numbers or {}).get(entry["id"], "0")
-            html = html.replace(f'data-ref="#{escape(entry["id"])}"',
-                                f'data-ref="#{escape(entry["id"])}" data-page="{escape(number)}"', 1)
+            html = html.replace(
+                f'data-ref="#{escape(entry["id"])}"',
+                f'data-ref="#{escape(entry["id"])}" data-page="{escape(number)}"',
+                1,
+            )
     return _with_sentinel(html, next_opening)
 
 
-def _body_html(book: ResolvedBook, styles: Styles, printed: PrintSource, chapters: list[dict[str, Any]],
-               last: bool, next_opening: dict[str, Any] | None) -> str:
+def _body_html(
+    book: ResolvedBook,
+    styles: Styles,
+    printed: PrintSource,
+    chapters: list[dict[str, Any]],
+    last: bool,
+    next_opening: dict[str, Any] | None,
+) -> str:
     html = print_html(book, styles, printed, chapters, bibliography=last, placeholders=last)
     start = html.index('<section class="half-title"')
     end = html.index("</nav>", start) + len("</nav>")
@@ -324,15 +394,20 @@ def _folio_html(book: ResolvedBook, styles: Styles, blank: Sequence[bool], first
     ``@page`` rules; blank pages get none. Nothing else is drawn: no running head strings are set."""
     pages = "".join(f'<div class="{"b" if is_blank else "f"}"></div>' for is_blank in blank)
     sheets = "".join(f'<link rel="stylesheet" href="{escape(url)}"/>' for url in stylesheets(styles))
-    return (f'<!DOCTYPE html><html lang="{escape(book.config.book.language)}"><head><meta charset="utf-8"/>'
-            f"{sheets}<style>@page :first {{ counter-reset: page {first}; }} div.f {{ page: chapter; }} "
-            "div.b { page: cover; } div + div { break-before: page; }</style></head>"
-            f"<body>{pages}</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="{escape(book.config.book.language)}"><head><meta charset="utf-8"/>'
+        f"{sheets}<style>@page :first {{ counter-reset: page {first}; }} div.f {{ page: chapter; }} "
+        "div.b { page: cover; } div + div { break-before: page; }</style></head>"
+        f"<body>{pages}</body></html>"
+    )
 
 
 def _shift(marks: Sequence[Bookmark], start: int, kept: int) -> list[Bookmark]:
-    return [Bookmark(m.label, start + m.page, m.x, m.y, tuple(_shift(m.children, start, kept)), m.open)
-            for m in marks if m.page < kept]
+    return [
+        Bookmark(m.label, start + m.page, m.x, m.y, tuple(_shift(m.children, start, kept)), m.open)
+        for m in marks
+        if m.page < kept
+    ]
 
 
 def _print_pages(parts: Sequence[tuple[PartLayout, int]], folios: Sequence[str]) -> PrintPages:
@@ -364,8 +439,14 @@ def _in_book(found: TypographyProblem, start: int) -> TypographyProblem:
     return replace(found, page=page, message=re.sub(rf"\bpage {found.page}\b", f"page {page}", found.message))
 
 
-def _problems(book: ResolvedBook, placed: Sequence[tuple[PartLayout, int]], labels: Sequence[str],
-              index_start: int, index_pages: int, tagged: bool) -> tuple[Diagnostic, ...]:
+def _problems(
+    book: ResolvedBook,
+    placed: Sequence[tuple[PartLayout, int]],
+    labels: Sequence[str],
+    index_start: int,
+    index_pages: int,
+    tagged: bool,
+) -> tuple[Diagnostic, ...]:
     """What ``build_pdf`` reports for a one-process layout, gathered from the parts (each with
     the physical index of its first page in the book)."""
     parts = [part for part, _ in placed]
@@ -373,21 +454,33 @@ def _problems(book: ResolvedBook, placed: Sequence[tuple[PartLayout, int]], labe
     notes = {note.id: note for chapter in book.chapters for note in chapter.notes}
     for part in parts:
         for problem in part.footnote_problems:
-            found.append(error("footnote-misplaced", problem.message,
-                               note_location(notes, problem.note_id, SETTINGS_FILE),
-                               "shorten the note or rephrase the paragraph around its call"))
+            found.append(
+                error(
+                    "footnote-misplaced",
+                    problem.message,
+                    note_location(notes, problem.note_id, SETTINGS_FILE),
+                    "shorten the note or rephrase the paragraph around its call",
+                )
+            )
     found = list(dict.fromkeys(found))  # every part asks for the same files: once
     if found:
         return tuple(found)
     folios = list(labels[:index_start])
     if index_pages:
         folios += [str(int(labels[index_start]) + i) for i in range(index_pages)]
-    typography = sorted((_in_book(typo, start) for part, start in placed for typo in part.typography),
-                        key=lambda typo: typo.page)
+    typography = sorted(
+        (_in_book(typo, start) for part, start in placed for typo in part.typography), key=lambda typo: typo.page
+    )
     for typo in typography:
         where = Location(typo.source, typo.line) if typo.source else None
-        found.append(warning(f"typography-{typo.kind}", f"{typo.message} (folio {folios[typo.page - 1]})",
-                             where, TYPOGRAPHY_HINTS[typo.kind]))
+        found.append(
+            warning(
+                f"typography-{typo.kind}",
+                f"{typo.message} (folio {folios[typo.page - 1]})",
+                where,
+                TYPOGRAPHY_HINTS[typo.kind],
+            )
+        )
     if tagged and GAP is not None:  # the workers' tags lack the same as a one-process build's
         found.append(gap_warning(GAP))
     found.extend(layout_patch_warnings())  # the parts' layouts ran with or without the workaround alike

@@ -38,8 +38,14 @@ class PdfTarget:
             if in_parts is not None:
                 if in_parts.artifact is None or has_errors(in_parts.problems):
                     return Built((), in_parts.problems)
-                edition = PrintEdition(in_parts.page_map, in_parts.print_pages, in_parts.pages,
-                                       in_parts.parts, in_parts.reused, in_parts.pages_laid_out)
+                edition = PrintEdition(
+                    in_parts.page_map,
+                    in_parts.print_pages,
+                    in_parts.pages,
+                    in_parts.parts,
+                    in_parts.reused,
+                    in_parts.pages_laid_out,
+                )
                 return Built(self._imposed(work, in_parts.artifact), in_parts.problems, edition)
         fonts = work.fonts.get()
         # an EPUB that asked for printed pages without the PDF: the PDF is made (so that the

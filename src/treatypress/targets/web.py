@@ -42,13 +42,13 @@ class WebTarget:
     def build(self, work: Work) -> Built:
         edition = work.print_edition
         with work.stages.stage(self.name):
-            files = build_web(work.book, edition.page_map if edition else None,
-                              edition.print_pages if edition else None)
+            files = build_web(
+                work.book, edition.page_map if edition else None, edition.print_pages if edition else None
+            )
         return Built(tuple(files), ())
 
 
-def build_web(book: ResolvedBook, layout: PageMap | None = None, pages: PrintPages | None = None
-              ) -> list[Artifact]:
+def build_web(book: ResolvedBook, layout: PageMap | None = None, pages: PrintPages | None = None) -> list[Artifact]:
     styles = Styles(book.config.root)
     env = environment(styles)
     slug = book.config.slug
@@ -70,18 +70,34 @@ def build_web(book: ResolvedBook, layout: PageMap | None = None, pages: PrintPag
     else:
         bodies, refs = _section_numbers(bodies, set(anchors), [c.html.notes for c in chapters])
     bodies = [marks(c.chapter.id, body) for c, body in zip(chapters, bodies)]
-    index_html = [Markup(marks(f"index-{ix.name}", _EPUB_TYPE.sub("", render_linked(ix, refs, lambda a: f"#{a}"))))
-                  for ix in book.indexes if ix.groups]
+    index_html = [
+        Markup(marks(f"index-{ix.name}", _EPUB_TYPE.sub("", render_linked(ix, refs, lambda a: f"#{a}"))))
+        for ix in book.indexes
+        if ix.groups
+    ]
     context = book_context(book)
     context["bibliography"] = [(key, Markup(live_links(html))) for key, html in context["bibliography"]]
-    html = render(env, "web.html.j2", **context, assets=assets, index_html=index_html,
-                  front_marks=_markers([s for s in starts if s.part in ("titlepage", "imprint")]),
-                  contents_marks=_markers([s for s in starts if s.part == "contents"]),
-                  chapters=[{"id": c.chapter.id, "kind": c.chapter.kind, "lang": c.chapter.lang,
-                             "title": c.chapter.title, "body": Markup(body),
-                             "headings": [h for h in c.chapter.headings if h.level == 2],
-                             "notes": [(note, Markup(live_links(note_html))) for note, note_html in c.html.notes]}
-                            for c, body in zip(chapters, bodies)])
+    html = render(
+        env,
+        "web.html.j2",
+        **context,
+        assets=assets,
+        index_html=index_html,
+        front_marks=_markers([s for s in starts if s.part in ("titlepage", "imprint")]),
+        contents_marks=_markers([s for s in starts if s.part == "contents"]),
+        chapters=[
+            {
+                "id": c.chapter.id,
+                "kind": c.chapter.kind,
+                "lang": c.chapter.lang,
+                "title": c.chapter.title,
+                "body": Markup(body),
+                "headings": [h for h in c.chapter.headings if h.level == 2],
+                "notes": [(note, Markup(live_links(note_html))) for note, note_html in c.html.notes],
+            }
+            for c, body in zip(chapters, bodies)
+        ],
+    )
     if starts:  # the bibliography's markers go where its text is, like the chapters'
         html = _bibliography_marks(html, [s for s in starts if s.part == "bibliography"])
     artifacts = [Artifact(f"{slug}.html", html.encode())]
@@ -110,8 +126,9 @@ def _bibliography_marks(html: str, starts: list[PageStart]) -> str:
     return html[:begin] + insert_markers(html[begin:end], starts, xhtml=False) + html[end:]
 
 
-def _section_numbers(bodies: list[str], anchors: set[str], notes: Sequence[Sequence[tuple[Note, str]]] = ()
-                     ) -> tuple[list[str], dict[str, PageRef]]:
+def _section_numbers(
+    bodies: list[str], anchors: set[str], notes: Sequence[Sequence[tuple[Note, str]]] = ()
+) -> tuple[list[str], dict[str, PageRef]]:
     """Without a PDF: number the chapter and section headings in reading order (shown in each
     heading as "§n") and label each index mark with the number of the section it is in (a mark
     in a note: the section of the note's call)."""
@@ -120,6 +137,7 @@ def _section_numbers(bodies: list[str], anchors: set[str], notes: Sequence[Seque
     number = 0
     out = []
     for body in bodies:
+
         def visit(match: re.Match[str]) -> str:
             nonlocal number
             if match[0].startswith("<h"):
