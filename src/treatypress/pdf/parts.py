@@ -27,7 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from ..diagnostics import Diagnostic
 from ..pagelist import page_starts
 from ..styles import Styles
-from ..targets.pdf import fit_pages
+from .fitting import fit_pages
 from .footnotes import FootnoteProblem
 from .laidout import counting_layouts
 from .notelinks import link_notes

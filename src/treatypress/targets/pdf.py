@@ -23,12 +23,11 @@ from ..config import SETTINGS_FILE
 from ..diagnostics import Diagnostic, Location, error, warning
 from ..index import PageRef, render_print
 from ..pagelist import PrintPages, page_starts
-from ..pdf.footnotes import FootnoteProblem, FootnoteRender, layout_patch_warnings, render_with_footnote_repair
+from ..pdf.fitting import fit_pages
+from ..pdf.footnotes import FootnoteProblem, layout_patch_warnings
 from ..pdf.notelinks import link_notes
-from ..pdf.pagefit import find_faults, holes, mend
 from ..pdf.pagelabels import LabelRange, add_page_labels
 from ..pdf.pagemap import PageMap
-from ..pdf.pages import page_contents
 from ..pdf.press import finish_press
 from ..pdf.printtext import print_text
 from ..pdf.tagging import richer_tags
@@ -51,8 +50,6 @@ TYPOGRAPHY_HINTS = {
     "chapter opening or another float is in the way): move it a paragraph or two earlier or later "
     "in the manuscript, and call it by its number, not 'below'",
 }
-LOGGER = logging.getLogger("treatypress.pagefit")
-FIT_PASSES = 6  # layouts spent at most on mending float gaps and short pages (one fault per chapter a pass)
 VARIANTS = {"plain": None, "accessible": "pdf/ua-1", "press": "pdf/x-4"}
 
 
@@ -191,50 +188,6 @@ def lay_out(book: ResolvedBook, variant: str, fonts: FontConfiguration) -> Print
     body_start = anchors.get(f"section-{first_body}", 0) if first_body else 0
     labels = tuple(_folio(i, body_start) for i in range(len(document.pages)))
     return PrintLayout(document, labels, anchors, body_start, tuple(fetcher.refused), result.problems, layouts)
-
-
-def fit_pages(
-    source: weasyprint.HTML, sheets: list[weasyprint.CSS], expected: list[str], **options: Any
-) -> tuple[FootnoteRender, int]:
-    """Lay ``source`` out with its notes checked and repaired, then mend float gaps and short
-    chapter ends (at most ``FIT_PASSES`` more layouts); the result and the layouts made. The book
-    laid out whole and each of its parts (``pdf/parts.py``) go through this same function."""
-    result = render_with_footnote_repair(source, sheets, expected=expected, **options)
-    layouts = result.layouts
-    for _ in range(FIT_PASSES):
-        # Float gaps and short chapter ends are mended in the tree, then the book is laid out
-        # again: one more layout, only for a book that has such a page.
-        pages = page_contents(result.document)
-        faults = find_faults(pages)
-        done = mend(pages, faults, source.etree_element)
-        if not done:
-            break
-        mended = render_with_footnote_repair(source, sheets, expected=expected, **options)
-        layouts += mended.layouts
-        if len(mended.problems) > len(result.problems):
-            # A mend cost a note its page: take back the mends in that note's chapter, once.
-            after = page_contents(mended.document)
-            strayed = {after[p.call_page - 1].chapter for p in mended.problems if p.call_page}
-            for change in done:
-                if change.chapter in strayed or not strayed:
-                    change.undo()
-            mended = render_with_footnote_repair(source, sheets, expected=expected, **options)
-            layouts += mended.layouts
-        after = page_contents(mended.document)
-        LOGGER.info(
-            "page fitting: %d faults, %d mends; after: %d faults, footnote problems %d -> %d",
-            len(faults),
-            len(done),
-            len(find_faults(after)),
-            len(result.problems),
-            len(mended.problems),
-        )
-        if len(mended.problems) > len(result.problems) or holes(find_faults(after), after) > holes(faults, pages):
-            for change in done:  # the mends made it worse: keep the layout before them
-                change.undo()
-            break
-        result = mended
-    return result, layouts
 
 
 def _folio(index: int, body_start: int) -> str:
