@@ -85,3 +85,11 @@ def test_build_names_no_target() -> None:
     source = (PACKAGE / "build.py").read_text(encoding="utf-8")
     for name in registry.FORMATS:  # formats appear only as data from the registry
         assert f'"{name}"' not in source, f"build.py names the {name} format itself"
+
+
+def test_the_pdf_tools_import_no_target() -> None:
+    """pdf/ is the toolbox the PDF target uses (layout loop, join, labels): it never reaches back."""
+    for path in sorted((PACKAGE / "pdf").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2:
+                assert not (node.module or "").startswith("targets"), f"pdf/{path.name} imports {node.module}"
