@@ -101,7 +101,8 @@ def build(
         book, found = resolve(config, parsed, cache)
         handout_books, handout_found = resolve_handouts(config, parsed_handouts)
         # a handout's .bib problems that the book reported too are the same diagnostic: once
-        check(tuple(dict.fromkeys(found + handout_found + check_styles(config))))
+        paged = not options.formats or any(t.lays_out_pages for t, _ in _targets(config, options.formats))
+        check(tuple(dict.fromkeys(found + handout_found + check_styles(config, paged))))
         assert book is not None
         if not options.formats:  # check: fill the layouts in memory, as a build would
             check(check_layouts(book))

@@ -77,7 +77,10 @@ class Styles:
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
-def check_styles(config: BookConfig) -> tuple[Diagnostic, ...]:
+def check_styles(config: BookConfig, paged: bool = True) -> tuple[Diagnostic, ...]:
+    """The book's own styles: files outside the book, refused URLs, syntax errors; and, with
+    ``paged`` (a build that lays out pages, or ``check``), what WeasyPrint would ignore in the
+    CSS it reads. A screen-only build does not import WeasyPrint for a warning about it."""
     root = config.root
     folder = root / "styles"
     problems: list[Diagnostic] = []
@@ -93,11 +96,11 @@ def check_styles(config: BookConfig) -> tuple[Diagnostic, ...]:
                 )
             )
         elif path.suffix == ".css" and path.is_file():
-            problems.extend(_check_css(path, rel, root, config))
+            problems.extend(_check_css(path, rel, root, config, paged))
     return tuple(problems)
 
 
-def _check_css(path: Path, rel: str, root: Path, config: BookConfig) -> Iterator[Diagnostic]:
+def _check_css(path: Path, rel: str, root: Path, config: BookConfig, paged: bool) -> Iterator[Diagnostic]:
     import tinycss2  # only a book with its own CSS pays for the CSS parser
 
     try:
@@ -119,7 +122,7 @@ def _check_css(path: Path, rel: str, root: Path, config: BookConfig) -> Iterator
             refused = True
             code, what, hint = problem
             yield error(code, f"the stylesheet asks for '{url}', which {what}", where, hint)
-    if path.name in PRINT_CSS and not refused:
+    if path.name in PRINT_CSS and not refused and paged:
         yield from _weasyprint_ignores(path, rel, root)
     for rule in rules:
         if rule.type == "error" and path.name not in PRINT_CSS:

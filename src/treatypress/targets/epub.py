@@ -59,6 +59,7 @@ class EpubTarget:
     name: ClassVar[str] = "epub"
     provides_print: ClassVar[bool] = False
     needs_handouts: ClassVar[bool] = False
+    lays_out_pages: ClassVar[bool] = False
 
     def print_use(self, config: BookConfig) -> PrintUse:
         # [epub] print_page_numbers: the index's locators and the page list follow the print

@@ -38,6 +38,7 @@ class HandoutsTarget:
     name: ClassVar[str] = "handouts"
     provides_print: ClassVar[bool] = False
     needs_handouts: ClassVar[bool] = True
+    lays_out_pages: ClassVar[bool] = True
 
     def print_use(self, config: BookConfig) -> PrintUse:
         return PrintUse.NONE  # a handout stands alone: no page numbers of the book

@@ -20,6 +20,7 @@ class PdfTarget:
     name: ClassVar[str] = "pdf"
     provides_print: ClassVar[bool] = True
     needs_handouts: ClassVar[bool] = False
+    lays_out_pages: ClassVar[bool] = True
 
     def print_use(self, config: BookConfig) -> PrintUse:
         return PrintUse.NONE  # it is the print edition

@@ -35,6 +35,7 @@ class WebTarget:
     name: ClassVar[str] = "html"
     provides_print: ClassVar[bool] = False
     needs_handouts: ClassVar[bool] = False
+    lays_out_pages: ClassVar[bool] = False
 
     def print_use(self, config: BookConfig) -> PrintUse:
         return PrintUse.IF_MADE  # printed pages in the index when the PDF is made, else § numbers
