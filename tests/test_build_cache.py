@@ -4,10 +4,13 @@ bytes a build without the cache gives; any input that changes, a style file incl
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import BOOKS, build_book
+
+from treatypress.build import BuildResult
 
 
 def _book(tmp_path: Path) -> Path:
@@ -24,34 +27,59 @@ def _build(root: Path, out: Path, **options: object):  # type: ignore[no-untyped
     return build_book(root, out, formats=("pdf",), variant="plain", jobs=2, **options)
 
 
-def test_a_rebuild_reuses_every_layout_and_gives_the_same_bytes(tmp_path: Path) -> None:
-    root, out = _book(tmp_path), tmp_path / "out"
+@dataclass(frozen=True)
+class Warm:
+    """The small book built cold, then again with nothing changed: the state the tests start from."""
+
+    folder: Path  # holds book/ (with its build cache) and out/
+    first: BuildResult
+    second: BuildResult
+    cold_pdf: bytes
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> Warm:
+    folder = tmp_path_factory.mktemp("cache-tests") / "warm"
+    root, out = _book(folder), folder / "out"
     first = _build(root, out)
-    assert first.parts == 2 and first.reused == 0
+    cold_pdf = _pdf(out)
+    warm = Warm(folder, first, _build(root, out), cold_pdf)
+    shutil.copytree(folder, folder.with_name("pristine"), symlinks=True)
+    return warm
+
+
+def _start(warm: Warm) -> tuple[Path, Path]:
+    """The warm book and its outputs, as the fixture left them. Restored in place: the cache
+    knows the book by its absolute paths, so a copy elsewhere would be a new book (each xdist
+    worker has its own fixture and folder; the tests of one worker run one after another)."""
+    shutil.rmtree(warm.folder)
+    shutil.copytree(warm.folder.with_name("pristine"), warm.folder, symlinks=True)
+    return warm.folder / "book", warm.folder / "out"
+
+
+def test_a_rebuild_reuses_every_layout_and_gives_the_same_bytes(warm: Warm) -> None:
+    root, out = _start(warm)
+    assert warm.first.parts == 2 and warm.first.reused == 0
     assert (root / "build" / "treatypress-cache" / "parts").is_dir()
     assert not [p for p in out.rglob("*") if "cache" in p.name]  # the output folder holds only the outputs
-    cold = _pdf(out)
-    second = _build(root, out)
-    assert second.reused > 0 and "layout" not in second.timings
-    assert _pdf(out) == cold
+    assert warm.second.reused > 0 and "layout" not in warm.second.timings
+    assert _pdf(out) == warm.cold_pdf
 
 
-def test_an_edit_in_the_last_chapter_lays_out_only_what_changed(tmp_path: Path) -> None:
-    root, out = _book(tmp_path), tmp_path / "out"
-    _build(root, out)
-    everything = _build(root, out).reused
+def test_an_edit_in_the_last_chapter_lays_out_only_what_changed(warm: Warm, tmp_path: Path) -> None:
+    root, out = _start(warm)
     chapter = root / "manuscript" / "02-second.md"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
     again = _build(root, out)
-    assert 0 < again.reused < everything  # the front part and the first chapter's part came from the cache
+    # the front part and the first chapter's part came from the cache
+    assert 0 < again.reused < warm.second.reused
     fresh = _build(root, tmp_path / "fresh", cache=False)
     assert fresh.reused == 0
     assert _pdf(out) == _pdf(tmp_path / "fresh")
 
 
-def test_a_changed_style_file_is_a_miss(tmp_path: Path) -> None:
-    root, out = _book(tmp_path), tmp_path / "out"
-    _build(root, out)
+def test_a_changed_style_file_is_a_miss(warm: Warm, tmp_path: Path) -> None:
+    root, out = _start(warm)
     (root / "styles" / "css").mkdir(parents=True)
     (root / "styles" / "css" / "book.css").write_text("h1 { color: #800; }\n", encoding="utf-8")
     changed = _build(root, out)
@@ -60,14 +88,12 @@ def test_a_changed_style_file_is_a_miss(tmp_path: Path) -> None:
     assert _pdf(out) == _pdf(tmp_path / "fresh")
 
 
-def test_a_changed_figure_is_a_miss(tmp_path: Path) -> None:
-    root, out = _book(tmp_path), tmp_path / "out"
-    _build(root, out)
-    everything = _build(root, out).reused
+def test_a_changed_figure_is_a_miss(warm: Warm, tmp_path: Path) -> None:
+    root, out = _start(warm)
     figure = root / "manuscript" / "figures" / "box.svg"  # in the first chapter: its part only
     figure.write_bytes(figure.read_bytes().replace(b"</svg>", b"<!-- changed --></svg>"))
     again = _build(root, out)
-    assert 0 < again.reused < everything
+    assert 0 < again.reused < warm.second.reused
     assert _pdf(out) == _pdf(_build_fresh(root, tmp_path / "fresh"))
 
 

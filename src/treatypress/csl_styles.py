@@ -47,6 +47,7 @@ def style_names() -> tuple[str, ...]:
     return tuple(bundled_names())
 
 
+@cache  # 10,844 files: read once a process, however many searches
 def all_styles() -> tuple[StyleInfo, ...]:
     """Every bundled style with its title and format (reads the head of each file)."""
     folder = _folder()
