@@ -7,7 +7,6 @@ long book (``benchmarks/stressbook.py``).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
 from collections import defaultdict
@@ -36,11 +35,6 @@ def open_pdf(pdf: Path) -> PDF:
 @functools.cache
 def _open(pdf: Path, mtime_ns: int, size: int) -> PDF:
     return pdfplumber.open(pdf)  # the file changes under another key: a rebuilt PDF is read anew
-
-
-@contextlib.contextmanager
-def _kept(doc: PDF) -> Iterator[PDF]:
-    yield doc  # not closed: open_pdf keeps it for the next check
 
 
 @dataclass(frozen=True)
@@ -94,19 +88,19 @@ def body_lines(page: pdfplumber.page.Page) -> list[Line]:
 def note_area_problems(pdf: Path) -> list[str]:
     """The notes and their rule stay within the text block's measure."""
     problems = []
-    with _kept(open_pdf(pdf)) as doc:
-        for number, page in enumerate(doc.pages, 1):
-            rule = _rule(page)
-            body = [line for line in body_lines(page) if line.size >= 10]
-            if rule is None or len(body) < 5:
-                continue
-            left, right = min(line.x0 for line in body), max(line.x1 for line in body)
-            notes = [line for line in lines(page) if line.top > float(rule["top"]) and line.top < page.height - FOOTER]
-            for what, x0, x1 in [("rule", float(rule["x0"]), float(rule["x1"]))] + [
-                (f"note line {n.text[:20]!r}", n.x0, n.x1) for n in notes
-            ]:
-                if x0 < left - 0.5 or x1 > right + 0.5:
-                    problems.append(f"page {number}: {what} spans {x0:.1f}-{x1:.1f}, text block {left:.1f}-{right:.1f}")
+    doc = open_pdf(pdf)
+    for number, page in enumerate(doc.pages, 1):
+        rule = _rule(page)
+        body = [line for line in body_lines(page) if line.size >= 10]
+        if rule is None or len(body) < 5:
+            continue
+        left, right = min(line.x0 for line in body), max(line.x1 for line in body)
+        notes = [line for line in lines(page) if line.top > float(rule["top"]) and line.top < page.height - FOOTER]
+        for what, x0, x1 in [("rule", float(rule["x0"]), float(rule["x1"]))] + [
+            (f"note line {n.text[:20]!r}", n.x0, n.x1) for n in notes
+        ]:
+            if x0 < left - 0.5 or x1 > right + 0.5:
+                problems.append(f"page {number}: {what} spans {x0:.1f}-{x1:.1f}, text block {left:.1f}-{right:.1f}")
     return problems
 
 
@@ -128,22 +122,22 @@ def short_pages(pdf: Path, minimum: int = 5) -> list[str]:
     """Body pages with text but fewer than ``minimum`` lines, but for the book's last page. A
     figure counts as the lines it displaces (a page holding a figure and its caption is full)."""
     problems = []
-    with _kept(open_pdf(pdf)) as doc:
-        numbered = arabic_pages(pdf)
-        counts = {i: len(body_lines(doc.pages[i])) + int(_figure_height(doc.pages[i]) // 14) for i in numbered}
-        with_text = [i for i in numbered if counts[i]]
-        for index in with_text[:-1]:
-            count = counts[index]
-            if count < minimum:
-                problems.append(f"page {index + 1} has {count} lines")
+    doc = open_pdf(pdf)
+    numbered = arabic_pages(pdf)
+    counts = {i: len(body_lines(doc.pages[i])) + int(_figure_height(doc.pages[i]) // 14) for i in numbered}
+    with_text = [i for i in numbered if counts[i]]
+    for index in with_text[:-1]:
+        count = counts[index]
+        if count < minimum:
+            problems.append(f"page {index + 1} has {count} lines")
     return problems
 
 
 def all_lines(pdf: Path) -> Iterator[tuple[int, str]]:
-    with _kept(open_pdf(pdf)) as doc:
-        for number, page in enumerate(doc.pages, 1):
-            for line in (page.extract_text() or "").splitlines():
-                yield number, line
+    doc = open_pdf(pdf)
+    for number, page in enumerate(doc.pages, 1):
+        for line in (page.extract_text() or "").splitlines():
+            yield number, line
 
 
 def dash_breaks(pdf: Path) -> list[str]:
@@ -175,17 +169,17 @@ def url_problems(pdf: Path, urls: list[str]) -> list[str]:
 
 def chars_per_line(pdf: Path) -> list[tuple[int, float]]:
     """(pages, average characters a line) of a one- or two-column page, columns read apart."""
-    with _kept(open_pdf(pdf)) as doc:
-        counts = []
-        for page in doc.pages:
-            middle = page.width / 2
-            rows: dict[tuple[bool, int], list[dict[str, object]]] = defaultdict(list)
-            for word in page.extract_words():
-                if HEADER < float(word["top"]) < page.height - FOOTER:
-                    rows[(float(word["x0"]) >= middle, round(float(word["bottom"])))].append(word)
-            for words in rows.values():
-                counts.append(sum(len(str(w["text"])) for w in words) + len(words) - 1)
-        return [(len(doc.pages), sum(counts) / max(len(counts), 1))]
+    doc = open_pdf(pdf)
+    counts = []
+    for page in doc.pages:
+        middle = page.width / 2
+        rows: dict[tuple[bool, int], list[dict[str, object]]] = defaultdict(list)
+        for word in page.extract_words():
+            if HEADER < float(word["top"]) < page.height - FOOTER:
+                rows[(float(word["x0"]) >= middle, round(float(word["bottom"])))].append(word)
+        for words in rows.values():
+            counts.append(sum(len(str(w["text"])) for w in words) + len(words) - 1)
+    return [(len(doc.pages), sum(counts) / max(len(counts), 1))]
 
 
 def marks_outside_bleed(pdf: Path) -> list[str]:
@@ -193,22 +187,21 @@ def marks_outside_bleed(pdf: Path) -> list[str]:
     import pikepdf
 
     problems = []
-    with pikepdf.open(pdf) as doc:
+    with pikepdf.open(pdf) as boxed:
         boxes = [
             ([float(v) for v in p.TrimBox], [float(v) for v in p.BleedBox], [float(v) for v in p.MediaBox])
-            for p in doc.pages
+            for p in boxed.pages
         ]
-    with _kept(open_pdf(pdf)) as doc:
-        for number, (page, (trim, bleed, media)) in enumerate(zip(doc.pages, boxes), 1):
-            height = media[3] - media[1]
-            for line in page.lines:
-                # pdfplumber keeps PDF x, and measures "top" down from the media box's height
-                x0, x1 = float(line["x0"]), float(line["x1"])
-                y0, y1 = height - float(line["bottom"]), height - float(line["top"])
-                inside_trim = x0 >= trim[0] and x1 <= trim[2] and y0 >= trim[1] and y1 <= trim[3]
-                touches_bleed = x1 > bleed[0] and x0 < bleed[2] and y1 > bleed[1] and y0 < bleed[3]
-                if not inside_trim and touches_bleed:
-                    problems.append(f"page {number}: a mark at {x0:.1f},{y0:.1f}-{x1:.1f},{y1:.1f} is inside the bleed")
+    for number, (page, (trim, bleed, media)) in enumerate(zip(open_pdf(pdf).pages, boxes), 1):
+        height = media[3] - media[1]
+        for line in page.lines:
+            # pdfplumber keeps PDF x, and measures "top" down from the media box's height
+            x0, x1 = float(line["x0"]), float(line["x1"])
+            y0, y1 = height - float(line["bottom"]), height - float(line["top"])
+            inside_trim = x0 >= trim[0] and x1 <= trim[2] and y0 >= trim[1] and y1 <= trim[3]
+            touches_bleed = x1 > bleed[0] and x0 < bleed[2] and y1 > bleed[1] and y0 < bleed[3]
+            if not inside_trim and touches_bleed:
+                problems.append(f"page {number}: a mark at {x0:.1f},{y0:.1f}-{x1:.1f},{y1:.1f} is inside the bleed")
     return problems
 
 
@@ -217,23 +210,23 @@ def broken_first_lines(pdf: Path) -> list[str]:
     paragraph goes on, at the same size, with a lower-case word at the left margin. WeasyPrint 70
     set "The" alone this way when spaces were given a negative word-spacing to shrink."""
     problems = []
-    with _kept(open_pdf(pdf)) as doc:
-        for number, page in enumerate(doc.pages, 1):
-            body = body_lines(page)
-            if len(body) < 3:
-                continue
-            left = min(line.x0 for line in body)
-            measure = max(line.x1 for line in body) - left
-            for line, following in pairwise(body):
-                if (
-                    line.x1 - line.x0 < measure / 4
-                    and line.x0 - left < measure / 10  # not a second column
-                    and abs(following.size - line.size) < 0.2
-                    and abs(following.x0 - left) < 1
-                    and following.text[:1].islower()
-                    and not line.text.rstrip().endswith((".", ":", "?", "!", "”"))
-                ):
-                    problems.append(f"page {number}: '{line.text}' stands alone before '{following.text[:30]}'")
+    doc = open_pdf(pdf)
+    for number, page in enumerate(doc.pages, 1):
+        body = body_lines(page)
+        if len(body) < 3:
+            continue
+        left = min(line.x0 for line in body)
+        measure = max(line.x1 for line in body) - left
+        for line, following in pairwise(body):
+            if (
+                line.x1 - line.x0 < measure / 4
+                and line.x0 - left < measure / 10  # not a second column
+                and abs(following.size - line.size) < 0.2
+                and abs(following.x0 - left) < 1
+                and following.text[:1].islower()
+                and not line.text.rstrip().endswith((".", ":", "?", "!", "”"))
+            ):
+                problems.append(f"page {number}: '{line.text}' stands alone before '{following.text[:30]}'")
     return problems
 
 
@@ -243,22 +236,18 @@ def spread_lines(pdf: Path) -> list[str]:
     WeasyPrint 70 broke the first line of some paragraphs after a few words when hyphenation let
     two letters stand before the hyphen (``hyphenate-limit-chars: 6 2 3``), then justified it."""
     problems = []
-    with _kept(open_pdf(pdf)) as doc:
-        for number, page in enumerate(doc.pages, 1):
-            if (page.extract_text() or "").lstrip().startswith("Index"):
-                break
-            rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
-            for word in page.extract_words(extra_attrs=["size"]):
-                if HEADER < float(word["top"]) < page.height - FOOTER:
-                    rows[round(float(word["bottom"]))].append(word)
-            for words in rows.values():
-                words.sort(key=lambda w: float(w["x0"]))
-                gaps = sorted(float(after["x0"]) - float(before["x1"]) for before, after in pairwise(words))
-                if (
-                    len(gaps) >= 3
-                    and float(words[0]["size"]) >= 8
-                    and gaps[len(gaps) // 2] > 1.5 * float(words[0]["size"])
-                ):
-                    text = " ".join(str(w["text"]) for w in words)
-                    problems.append(f"page {number}: words spread {gaps[len(gaps) // 2]:.0f} pt apart in '{text[:60]}'")
+    doc = open_pdf(pdf)
+    for number, page in enumerate(doc.pages, 1):
+        if (page.extract_text() or "").lstrip().startswith("Index"):
+            break
+        rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for word in page.extract_words(extra_attrs=["size"]):
+            if HEADER < float(word["top"]) < page.height - FOOTER:
+                rows[round(float(word["bottom"]))].append(word)
+        for words in rows.values():
+            words.sort(key=lambda w: float(w["x0"]))
+            gaps = sorted(float(after["x0"]) - float(before["x1"]) for before, after in pairwise(words))
+            if len(gaps) >= 3 and float(words[0]["size"]) >= 8 and gaps[len(gaps) // 2] > 1.5 * float(words[0]["size"]):
+                text = " ".join(str(w["text"]) for w in words)
+                problems.append(f"page {number}: words spread {gaps[len(gaps) // 2]:.0f} pt apart in '{text[:60]}'")
     return problems

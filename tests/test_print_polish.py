@@ -10,7 +10,6 @@ import logging
 import re
 import sys
 from collections import Counter
-from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -97,9 +96,9 @@ def test_handouts_keep_a_readable_measure_on_one_page(default_book: Built) -> No
 
 
 def test_index_has_no_straight_apostrophe(default_book: Built) -> None:
-    with nullcontext(open_pdf(_pdf(default_book))) as pdf:  # kept open for the other checks
-        start = next(i for i, page in enumerate(pdf.pages) if (page.extract_text() or "").lstrip().startswith("Index"))
-        text = "".join(page.extract_text() or "" for page in pdf.pages[start:])
+    pdf = open_pdf(_pdf(default_book))  # kept open for the other checks
+    start = next(i for i, page in enumerate(pdf.pages) if (page.extract_text() or "").lstrip().startswith("Index"))
+    text = "".join(page.extract_text() or "" for page in pdf.pages[start:])
     assert "’" in text and "'" not in text
 
 
@@ -119,41 +118,41 @@ def test_an_index_range_keeps_the_paragraph_indent(default_book: Built) -> None:
                 following = next(t for t in text[number + 1 :] if t.strip())
                 starts.append(" ".join(re.sub(r"\[|\]\{[^}]*\}", "", following).split()[:3]))
     assert starts
-    with nullcontext(open_pdf(_pdf(default_book))) as pdf:  # kept open for the other checks
-        for start in starts:
-            found = False
-            for page in pdf.pages:
-                body = body_lines(page)
-                for found_line in body:
-                    if found_line.text.startswith(start):
-                        left = min(b.x0 for b in body)
-                        assert found_line.x0 > left + 5, f"{start!r} is not indented"
-                        found = True
-            assert found, start
+    pdf = open_pdf(_pdf(default_book))  # kept open for the other checks
+    for start in starts:
+        found = False
+        for page in pdf.pages:
+            body = body_lines(page)
+            for found_line in body:
+                if found_line.text.startswith(start):
+                    left = min(b.x0 for b in body)
+                    assert found_line.x0 > left + 5, f"{start!r} is not indented"
+                    found = True
+        assert found, start
 
 
 def test_the_table_label_columns_are_not_hyphenated(default_book: Built) -> None:
     """Only the last (prose) column of a table may hyphenate: the narrow columns' words stay whole."""
     checked = 0
-    with nullcontext(open_pdf(_pdf(default_book))) as pdf:  # kept open for the other checks
-        for page in pdf.pages:
-            rows = lines(page)
-            captions = [i for i, row in enumerate(rows) if re.match(r"Table \d+\. ", row.text)]
-            for index in captions:
-                header = rows[index + 1]
-                words = page.extract_words()
-                last_column = max(float(w["x0"]) for w in words if abs(float(w["top"]) - header.top) < 1)
-                bottom = header.top
-                for row in rows[index + 2 :]:  # the table's rows: up to the text after it
-                    if abs(row.size - header.size) > 0.2:
-                        break
-                    bottom = row.top
-                below = [
-                    w for w in words if header.top < float(w["top"]) <= bottom + 1 and float(w["x0"]) < last_column - 2
-                ]
-                broken = [w["text"] for w in below if str(w["text"]).endswith(("‐", "-")) and len(str(w["text"])) > 1]
-                assert broken == []
-                checked += 1
+    pdf = open_pdf(_pdf(default_book))  # kept open for the other checks
+    for page in pdf.pages:
+        rows = lines(page)
+        captions = [i for i, row in enumerate(rows) if re.match(r"Table \d+\. ", row.text)]
+        for index in captions:
+            header = rows[index + 1]
+            words = page.extract_words()
+            last_column = max(float(w["x0"]) for w in words if abs(float(w["top"]) - header.top) < 1)
+            bottom = header.top
+            for row in rows[index + 2 :]:  # the table's rows: up to the text after it
+                if abs(row.size - header.size) > 0.2:
+                    break
+                bottom = row.top
+            below = [
+                w for w in words if header.top < float(w["top"]) <= bottom + 1 and float(w["x0"]) < last_column - 2
+            ]
+            broken = [w["text"] for w in below if str(w["text"]).endswith(("‐", "-")) and len(str(w["text"])) > 1]
+            assert broken == []
+            checked += 1
     assert checked
 
 

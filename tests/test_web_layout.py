@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cdp import FLAGS
 from conftest import CHROMIUM, Built
 from pypdf import PdfReader
 
@@ -60,12 +61,7 @@ def _chromium(tmp_path: Path, *args: str) -> str:
     profile = tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
     command = [
         str(CHROMIUM),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
+        *FLAGS,  # the same headless Chromium as the serve tests' DevTools client
         f"--user-data-dir={profile}",
         "--allow-file-access-from-files",
         "--hide-scrollbars",

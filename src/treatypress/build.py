@@ -85,6 +85,7 @@ def build(
         if settings.config is None or has_errors(out_problems):
             raise BuildFailed(tuple(problems))
         config = settings.config
+        targets = _targets(config, options.formats)  # the outputs to make, in the registry's order
     with stages.stage("manuscript"):
         manuscript, found = load_manuscript(config)
         found = (*found, *check_size(manuscript.chapters))
@@ -93,7 +94,7 @@ def build(
     with stages.stage("markdown"):
         parsed = [parse_chapter(chapter, config.book.language) for chapter in manuscript.chapters]
         # check (no formats) looks at the handouts too: it must see what a build would report
-        wanted = not options.formats or any(t.needs_handouts for t, _ in _targets(None, options.formats))
+        wanted = not options.formats or any(t.needs_handouts for t, _ in targets)
         parsed_handouts = [parse_chapter(h, config.book.language) for h in manuscript.handouts] if wanted else []
     check(found)
     with stages.stage("resolve"):
@@ -101,7 +102,7 @@ def build(
         book, found = resolve(config, parsed, cache)
         handout_books, handout_found = resolve_handouts(config, parsed_handouts)
         # a handout's .bib problems that the book reported too are the same diagnostic: once
-        paged = not options.formats or any(t.lays_out_pages for t, _ in _targets(config, options.formats))
+        paged = not options.formats or any(t.lays_out_pages for t, _ in targets)
         check(tuple(dict.fromkeys(found + handout_found + check_styles(config, paged))))
         assert book is not None
         if not options.formats:  # check: fill the layouts in memory, as a build would
@@ -113,7 +114,7 @@ def build(
     edition: PrintEdition | None = None  # the print edition's layout, once a target made it
     pdf_kept = False
     fonts = SharedFonts()
-    for target, kept in _targets(config, options.formats):
+    for target, kept in targets:
         use = target.print_use(config)
         work = Work(
             config,
@@ -160,17 +161,12 @@ def build(
     )
 
 
-def _targets(config: BookConfig | None, formats: tuple[str, ...]) -> list[tuple[Target, bool]]:
+def _targets(config: BookConfig, formats: tuple[str, ...]) -> list[tuple[Target, bool]]:
     """The targets to build, each with whether its output is kept, in the registry's order.
 
     The print edition's provider is added, unkept, when an output requires its layout and the
-    PDF was not asked for (an EPUB whose index must show printed pages); without a ``config``
-    (before the settings are known) only the chosen targets."""
+    PDF was not asked for (an EPUB whose index must show printed pages)."""
     chosen = [registry.target(name) for name in FORMATS if name in formats]
-    if (
-        config is not None
-        and not any(t.provides_print for t in chosen)
-        and any(t.print_use(config) is PrintUse.REQUIRED for t in chosen)
-    ):
+    if not any(t.provides_print for t in chosen) and any(t.print_use(config) is PrintUse.REQUIRED for t in chosen):
         return [(registry.print_provider(), False), *((t, True) for t in chosen)]
     return [(t, True) for t in chosen]

@@ -92,11 +92,14 @@ class Built:
 
 
 class Target(Protocol):
-    name: ClassVar[str]  # the --format name; also its stage name where it has one stage
-    provides_print: ClassVar[bool]  # makes the print edition that other targets may read
-    needs_handouts: ClassVar[bool]  # reads the resolved handouts (others spare their citation runs)
-    lays_out_pages: ClassVar[bool]  # uses WeasyPrint (the styles are then checked for what it ignores)
+    """Subclassed by every output, so that each says only where it differs from these defaults."""
 
-    def print_use(self, config: BookConfig) -> PrintUse: ...
+    name: ClassVar[str]  # the --format name; also its stage name where it has one stage
+    provides_print: ClassVar[bool] = False  # makes the print edition that other targets may read
+    needs_handouts: ClassVar[bool] = False  # reads the resolved handouts (others spare their citation runs)
+    lays_out_pages: ClassVar[bool] = False  # uses WeasyPrint (the styles are then checked for what it ignores)
+
+    def print_use(self, config: BookConfig) -> PrintUse:
+        return PrintUse.NONE
 
     def build(self, work: Work) -> Built: ...

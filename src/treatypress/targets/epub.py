@@ -26,7 +26,7 @@ from ..resolve import ResolvedBook
 from ..styles import Styles
 from . import Artifact
 from .archive import EPUB_MIMETYPE, reproducible_zip
-from .base import Built, PrintUse, Work
+from .base import Built, PrintUse, Target, Work
 from .cover import make_cover
 from .fontsubset import subset_font, used_characters
 from .links import live_links
@@ -55,11 +55,8 @@ MEDIA_TYPES = {
 MATTER = {"front": "frontmatter", "body": "bodymatter", "back": "backmatter"}
 
 
-class EpubTarget:
+class EpubTarget(Target):
     name: ClassVar[str] = "epub"
-    provides_print: ClassVar[bool] = False
-    needs_handouts: ClassVar[bool] = False
-    lays_out_pages: ClassVar[bool] = False
 
     def print_use(self, config: BookConfig) -> PrintUse:
         # [epub] print_page_numbers: the index's locators and the page list follow the print

@@ -29,19 +29,15 @@ from ..render import book_context, environment, render, render_chapters
 from ..resolve.handouts import ResolvedHandout
 from ..styles import Styles
 from . import Artifact
-from .base import Built, PrintUse, Work
+from .base import Built, Target, Work
 
 PAPER = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
 
 
-class HandoutsTarget:
+class HandoutsTarget(Target):
     name: ClassVar[str] = "handouts"
-    provides_print: ClassVar[bool] = False
     needs_handouts: ClassVar[bool] = True
     lays_out_pages: ClassVar[bool] = True
-
-    def print_use(self, config: BookConfig) -> PrintUse:
-        return PrintUse.NONE  # a handout stands alone: no page numbers of the book
 
     def build(self, work: Work) -> Built:
         if not work.handouts:

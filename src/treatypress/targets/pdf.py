@@ -277,10 +277,16 @@ def build_pdf(
     if layout.body_start:
         ranges.append(LabelRange(layout.body_start, "D", 1))
     data = add_page_labels(buffer.getvalue(), ranges if layout.body_start else [LabelRange(0, "D", 1)])
+    return finished_pdf(book, variant, data), tuple(problems), page_starts(pages, labels)
+
+
+def finished_pdf(book: ResolvedBook, variant: str, data: bytes) -> Artifact:
+    """The whole PDF, laid out in one process or joined from parts, finished and named: the press
+    variant gets its marks and output intent here, once, on the whole file."""
     if variant == "press":
         data = finish_press(data, marks=book.config.pdf.marks)
     suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
-    return Artifact(f"{book.config.slug}{suffix}.pdf", data), tuple(problems), page_starts(pages, labels)
+    return Artifact(f"{book.config.slug}{suffix}.pdf", data)
 
 
 def index_html(book: ResolvedBook, styles: Styles, refs: dict[str, PageRef], first_page: int) -> str:

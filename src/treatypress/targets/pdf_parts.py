@@ -45,7 +45,6 @@ from ..pdf.join import JoinError, JoinPart, join
 from ..pdf.pagelabels import LabelRange
 from ..pdf.pagemap import PageMap
 from ..pdf.parts import Bookmark, PartLayout, PartSpec, lay_out_part
-from ..pdf.press import finish_press
 from ..pdf.tagging import GAP, gap_warning
 from ..pdf.typography import TypographyProblem
 from ..resolve import ResolvedBook
@@ -57,6 +56,7 @@ from .pdf import (
     VARIANTS,
     PrintSource,
     _folio,  # the folio a one-process layout prints on a page
+    finished_pdf,
     index_html,
     page_rules,
     print_html,
@@ -126,10 +126,12 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
     identifier = book.config.identifier.encode()
     pdf_variant = VARIANTS[variant]
     front_chapters = [c for c in printed.chapters if c["kind"] == "front"]
-    front_html = _front_html(book, styles, printed, front_chapters, groups[0][0], numbers=None)
-    specs = [
-        PartSpec(
-            front_html,
+
+    def front_spec(numbers: dict[str, str] | None) -> PartSpec:
+        """The front matter, its contents page without numbers (first pass) or with them."""
+        html = _front_html(book, styles, printed, front_chapters, groups[0][0], numbers)
+        return PartSpec(
+            html,
             (page, _TOC_NUMBERS),
             book.config.root,
             _notes(book, front_chapters),
@@ -138,7 +140,8 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
             pdf_variant,
             identifier,
         )
-    ]
+
+    specs = [front_spec(None)]
     for number, group in enumerate(groups):
         last = number == len(groups) - 1
         html = _body_html(book, styles, printed, group, last, None if last else groups[number + 1][0])
@@ -185,19 +188,7 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
             }
         )
         second: dict[str, Any] = {}
-        html = _front_html(book, styles, printed, front_chapters, groups[0][0], numbers)
-        second["front"] = layouts.submit(
-            PartSpec(
-                html,
-                (page, _TOC_NUMBERS),
-                book.config.root,
-                _notes(book, front_chapters),
-                _calls(book, front_chapters),
-                1,
-                pdf_variant,
-                identifier,
-            )
-        )
+        second["front"] = layouts.submit(front_spec(numbers))
         indexes = [ix for ix in book.indexes if ix.groups]
         index_start = min(anchors[f"index-{ix.name}"] for ix in indexes) if indexes else total
         if indexes:
@@ -256,11 +247,8 @@ def build_in_parts(book: ResolvedBook, variant: str, jobs: int, cache: Cache | N
         data = join(join_parts, outline, ranges)  # parts start at chapter openings: their bookmarks follow on
     except JoinError as failed:
         raise PartsDiffer(str(failed)) from failed
-    if variant == "press":  # every part has the output intent; the marks and the rest are the whole PDF's
-        data = finish_press(data, marks=book.config.pdf.marks)
-    suffix = "" if variant in ("accessible", "plain") else f"-{variant}"
     return PartsBuild(
-        Artifact(f"{book.config.slug}{suffix}.pdf", data),
+        finished_pdf(book, variant, data),  # every part has the output intent; the marks are the whole PDF's
         problems,
         page_map,
         starts_in_book,

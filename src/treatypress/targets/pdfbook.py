@@ -9,21 +9,16 @@ from __future__ import annotations
 
 from typing import ClassVar, cast
 
-from ..config import BookConfig
 from ..diagnostics import has_errors
 from ..pdf.laidout import counting_layouts
 from . import Artifact, pdf, pdf_parts
-from .base import Built, PrintEdition, PrintUse, Work
+from .base import Built, PrintEdition, Target, Work
 
 
-class PdfTarget:
+class PdfTarget(Target):
     name: ClassVar[str] = "pdf"
     provides_print: ClassVar[bool] = True
-    needs_handouts: ClassVar[bool] = False
     lays_out_pages: ClassVar[bool] = True
-
-    def print_use(self, config: BookConfig) -> PrintUse:
-        return PrintUse.NONE  # it is the print edition
 
     def build(self, work: Work) -> Built:
         variant = work.config.pdf.variant

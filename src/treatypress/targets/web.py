@@ -23,7 +23,7 @@ from ..render import book_context, environment, render, render_chapters
 from ..resolve import Note, ResolvedBook
 from ..styles import BUILTIN, Styles
 from . import Artifact
-from .base import Built, PrintUse, Work
+from .base import Built, PrintUse, Target, Work
 from .fontsubset import subset_font, used_characters
 from .links import live_links
 
@@ -31,11 +31,8 @@ _EPUB_TYPE = re.compile(r' epub:type="[^"]*"')
 _HEADING_OR_ID = re.compile(r'<h[12]\b[^>]*>|\bid="([^"]+)"')
 
 
-class WebTarget:
+class WebTarget(Target):
     name: ClassVar[str] = "html"
-    provides_print: ClassVar[bool] = False
-    needs_handouts: ClassVar[bool] = False
-    lays_out_pages: ClassVar[bool] = False
 
     def print_use(self, config: BookConfig) -> PrintUse:
         return PrintUse.IF_MADE  # printed pages in the index when the PDF is made, else § numbers
